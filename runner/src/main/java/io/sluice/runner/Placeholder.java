@@ -1,0 +1,2 @@
+package io.sluice.runner;
+final class Placeholder {}
