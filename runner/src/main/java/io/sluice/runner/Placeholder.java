@@ -1,2 +1,0 @@
-package io.sluice.runner;
-final class Placeholder {}

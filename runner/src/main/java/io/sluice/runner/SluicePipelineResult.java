@@ -1,0 +1,142 @@
+package io.sluice.runner;
+
+import io.sluice.runner.beam.RunMetrics;
+import io.sluice.runner.beam.TransformFailedException;
+import io.sluice.runner.engine.scheduler.OperatorFailedException;
+import io.sluice.runner.engine.scheduler.StreamingExecutor;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricResults;
+import org.joda.time.Duration;
+
+/** The state, metrics and outcome of one SluiceRunner run. */
+public final class SluicePipelineResult implements PipelineResult {
+  private final StreamingExecutor executor;
+  private final CompletableFuture<Void> completion;
+  private final RunMetrics metrics;
+
+  SluicePipelineResult(StreamingExecutor executor, CompletableFuture<Void> completion, RunMetrics metrics) {
+    this.executor = executor;
+    this.completion = completion;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public State getState() {
+    if (!completion.isDone()) {
+      return State.RUNNING;
+    }
+    try {
+      completion.getNow(null);
+      return State.DONE;
+    } catch (CancellationException e) {
+      return State.CANCELLED;
+    } catch (Exception e) {
+      return causeOf(e) instanceof CancellationException ? State.CANCELLED : State.FAILED;
+    }
+  }
+
+  @Override
+  public State cancel() {
+    executor.cancel();
+    try {
+      completion.get();
+    } catch (Exception e) {
+      // the outcome is read from getState below
+    }
+    return getState();
+  }
+
+  /** Waits at most {@code duration}; returns null if the run has not finished by then. */
+  @Override
+  public State waitUntilFinish(Duration duration) {
+    try {
+      completion.get(Math.max(1, duration.getMillis()), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } catch (ExecutionException | CancellationException e) {
+      return finish(e);
+    }
+    return State.DONE;
+  }
+
+  @Override
+  public State waitUntilFinish() {
+    try {
+      completion.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the pipeline", e);
+    } catch (ExecutionException | CancellationException e) {
+      return finish(e);
+    }
+    return State.DONE;
+  }
+
+  @Override
+  public MetricResults metrics() {
+    return metrics.results();
+  }
+
+  /** Whether every thread of the run has stopped (after it finished, failed or was cancelled). */
+  public boolean allThreadsStopped() {
+    return executor.allThreadsStopped();
+  }
+
+  private State finish(Exception e) {
+    Throwable cause = causeOf(e);
+    if (cause instanceof CancellationException) {
+      return State.CANCELLED;
+    }
+    throw toPipelineException(cause);
+  }
+
+  private static Throwable causeOf(Exception e) {
+    return e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+  }
+
+  /** Surfaces the user's own exception, named after the transform it came from. */
+  static RuntimeException toPipelineException(Throwable error) {
+    Throwable cause = error instanceof OperatorFailedException ? error.getCause() : error;
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof TransformFailedException failed) {
+        SluiceExecutionException wrapped = new SluiceExecutionException(failed.transform(), failed.getCause());
+        for (Throwable suppressed : error.getSuppressed()) {
+          wrapped.addSuppressed(suppressed);
+        }
+        return wrapped;
+      }
+    }
+    if (error instanceof OperatorFailedException operatorFailed) {
+      return new SluiceExecutionException(operatorFailed.operatorName(), cause);
+    }
+    return new Pipeline.PipelineExecutionException(cause);
+  }
+
+  /** Beam's PipelineExecutionException whose message also names the failed transform. */
+  public static final class SluiceExecutionException extends Pipeline.PipelineExecutionException {
+    private final String transform;
+
+    SluiceExecutionException(String transform, Throwable cause) {
+      super(cause);
+      this.transform = transform;
+    }
+
+    public String transform() {
+      return transform;
+    }
+
+    @Override
+    public String getMessage() {
+      return "Transform '" + transform + "' failed: " + getCause();
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package io.sluice.runner;
+
+import io.sluice.runner.beam.OperatorFactory;
+import io.sluice.runner.beam.RunMetrics;
+import io.sluice.runner.engine.backpressure.ConcurrencyCapPolicy;
+import io.sluice.runner.engine.backpressure.DownstreamQueueBytesPolicy;
+import io.sluice.runner.engine.resource.ExecutionResources;
+import io.sluice.runner.engine.scheduler.ExecutorConfig;
+import io.sluice.runner.engine.scheduler.StreamingExecutor;
+import io.sluice.runner.engine.scheduler.Topology;
+import io.sluice.runner.plan.PhysicalPlan;
+import io.sluice.runner.translate.PipelineTranslator;
+import io.sluice.runner.translate.TranslatorRegistry;
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineRunner;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsValidator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs bounded Beam pipelines on Sluice's streaming executor: the pipeline is normalised,
+ * translated one URN at a time into a logical plan, fused into a physical plan, and executed as
+ * operators exchanging blocks through bounded queues.
+ */
+public final class SluiceRunner extends PipelineRunner<SluicePipelineResult> {
+  private static final Logger LOG = LoggerFactory.getLogger(SluiceRunner.class);
+
+  private final SluicePipelineOptions options;
+
+  private SluiceRunner(SluicePipelineOptions options) {
+    this.options = options;
+  }
+
+  public static SluiceRunner fromOptions(PipelineOptions options) {
+    SluicePipelineOptions sluice = PipelineOptionsValidator.validate(SluicePipelineOptions.class, options);
+    requirePositive("parallelism", sluice.getParallelism(), "use at least 1 (it defaults to the core count)");
+    requirePositive("targetBlockRows", sluice.getTargetBlockRows(), "use at least 1 (default 4096)");
+    requirePositive("maxQueuedBytesPerOperator", sluice.getMaxQueuedBytesPerOperator(), "use a positive byte count");
+    return new SluiceRunner(sluice);
+  }
+
+  private static void requirePositive(String option, long value, String fix) {
+    if (value <= 0) {
+      throw new IllegalArgumentException("--" + option + "=" + value + " is invalid: " + fix);
+    }
+  }
+
+  @Override
+  public SluicePipelineResult run(Pipeline pipeline) {
+    FileSystems.setDefaultPipelineOptions(options);
+    PipelineTranslator.normalize(pipeline);
+    PhysicalPlan plan = PhysicalPlan.fuse(new PipelineTranslator(TranslatorRegistry.defaults()).translate(pipeline));
+    LOG.debug("Physical plan:\n{}", plan.explain());
+    RunMetrics metrics = new RunMetrics();
+    int parallelism = options.getParallelism();
+    Topology topology;
+    try {
+      topology = new OperatorFactory(options, metrics, parallelism, options.getTargetBlockRows()).build(plan);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("could not prepare the pipeline: " + e.getMessage(), e);
+    }
+    StreamingExecutor executor = new StreamingExecutor(topology, new ExecutorConfig(
+        ExecutionResources.cpus(parallelism),
+        List.of(new ConcurrencyCapPolicy(), new DownstreamQueueBytesPolicy(options.getMaxQueuedBytesPerOperator())),
+        "sluice"));
+    SluicePipelineResult result = new SluicePipelineResult(executor, executor.start(), metrics);
+    if (options.isBlockOnRun()) {
+      result.waitUntilFinish();
+    }
+    return result;
+  }
+
+  @Override
+  public String toString() {
+    return "SluiceRunner";
+  }
+}

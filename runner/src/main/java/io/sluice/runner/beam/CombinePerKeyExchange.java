@@ -1,0 +1,134 @@
+package io.sluice.runner.beam;
+
+import io.sluice.runner.engine.block.Block;
+import io.sluice.runner.engine.block.RowBlock;
+import io.sluice.runner.engine.operator.Exchange;
+import io.sluice.runner.engine.operator.PhysicalOperator.OutputBlock;
+import io.sluice.runner.plan.CombinePerKeySpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.transforms.Combine.CombineFn;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.PaneInfo;
+import org.apache.beam.sdk.util.SerializableUtils;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.apache.beam.sdk.values.WindowedValues;
+
+/**
+ * Combine.PerKey with combiner lifting: each input block is folded into one accumulator per (key,
+ * window) before the shuffle, so only accumulators cross it; reduce merges them and extracts the
+ * output. Used only where every (key, window) fires once at the end of its window (see the
+ * translator), so the output is stamped like GroupByKey's on-time pane.
+ */
+final class CombinePerKeyExchange implements Exchange {
+  private final CombinePerKeySpec spec;
+  private final KeyPartitioner partitioner;
+  private final CombineFn<Object, Object, Object> fn;
+  private final OperatorContext context;
+
+  /** One (key, window) accumulator on its way through the shuffle. */
+  private record Partial(Object key, Object structuralKey, BoundedWindow window, Object accumulator) {}
+
+  private record WindowedKey(Object structuralKey, BoundedWindow window) {}
+
+  @SuppressWarnings("unchecked")
+  CombinePerKeyExchange(CombinePerKeySpec spec, int partitions, OperatorContext context) {
+    this.spec = spec;
+    this.context = context;
+    this.partitioner = new KeyPartitioner(((KvCoder<?, ?>) spec.input().getCoder()).getKeyCoder(), partitions);
+    this.fn = (CombineFn<Object, Object, Object>) SerializableUtils.clone(spec.fn());
+  }
+
+  @Override
+  public int partitions() {
+    return partitioner.partitions();
+  }
+
+  @Override
+  public Block[] partition(Block input) throws Exception {
+    Map<WindowedKey, Partial> partials = new HashMap<>();
+    runAsUserCode(() -> {
+      for (Object element : ((RowBlock<?>) input).elements()) {
+        @SuppressWarnings("unchecked")
+        WindowedValue<KV<Object, Object>> value = (WindowedValue<KV<Object, Object>>) element;
+        Object key = value.getValue().getKey();
+        Object structuralKey = partitioner.structuralKey(key);
+        for (BoundedWindow window : value.getWindows()) {
+          WindowedKey windowedKey = new WindowedKey(structuralKey, window);
+          Partial partial = partials.get(windowedKey);
+          Object accumulator = partial == null ? fn.createAccumulator() : partial.accumulator();
+          accumulator = fn.addInput(accumulator, value.getValue().getValue());
+          partials.put(windowedKey, new Partial(partial == null ? key : partial.key(), structuralKey, window, accumulator));
+        }
+      }
+    });
+    @SuppressWarnings("unchecked")
+    List<Partial>[] lists = new List[partitioner.partitions()];
+    for (Partial partial : partials.values()) {
+      int p = partitioner.partitionOf(partial.structuralKey());
+      if (lists[p] == null) {
+        lists[p] = new ArrayList<>();
+      }
+      lists[p].add(partial);
+    }
+    Block[] blocks = new Block[lists.length];
+    long bytesPerPartial = 64;
+    for (int p = 0; p < lists.length; p++) {
+      if (lists[p] != null) {
+        blocks[p] = new RowBlock<>(lists[p], bytesPerPartial * lists[p].size());
+      }
+    }
+    return blocks;
+  }
+
+  @Override
+  public List<OutputBlock> reduce(int partition, List<Block> blocks) throws Exception {
+    Map<WindowedKey, List<Partial>> grouped = new LinkedHashMap<>();
+    for (Block block : blocks) {
+      for (Object element : ((RowBlock<?>) block).elements()) {
+        Partial partial = (Partial) element;
+        grouped.computeIfAbsent(new WindowedKey(partial.structuralKey(), partial.window()), k -> new ArrayList<>()).add(partial);
+      }
+    }
+    List<OutputBlock> outputs = new ArrayList<>();
+    BlockBuilder builder = new BlockBuilder(0, spec.output().getCoder(), context.targetBlockRows(), outputs);
+    runAsUserCode(() -> {
+      for (List<Partial> partials : grouped.values()) {
+        Partial first = partials.get(0);
+        Object accumulator;
+        if (partials.size() == 1) {
+          accumulator = first.accumulator();
+        } else {
+          List<Object> accumulators = new ArrayList<>(partials.size());
+          for (Partial partial : partials) {
+            accumulators.add(partial.accumulator());
+          }
+          accumulator = fn.mergeAccumulators(accumulators);
+        }
+        BoundedWindow window = first.window();
+        builder.add(WindowedValues.of(KV.of(first.key(), fn.extractOutput(accumulator)),
+            window.maxTimestamp(), window, PaneInfo.ON_TIME_AND_ONLY_FIRING));
+      }
+    });
+    builder.seal();
+    return outputs;
+  }
+
+  /** Runs the user's CombineFn with the task's metrics container, naming the transform on failure. */
+  private void runAsUserCode(Runnable work) throws Exception {
+    try {
+      context.metrics().runScoped(spec.name(), () -> {
+        work.run();
+        return null;
+      });
+    } catch (RuntimeException e) {
+      throw TransformFailedException.attribute(spec.name(), e);
+    }
+  }
+
+}

@@ -1,0 +1,30 @@
+package io.sluice.runner.beam;
+
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.reflect.DoFnInvokers;
+import org.apache.beam.sdk.util.SerializableUtils;
+
+/** DoFn lifecycle: each instance is a deserialised copy of the user's DoFn, set up once. */
+final class DoFnInstances {
+  private DoFnInstances() {}
+
+  @SuppressWarnings("unchecked")
+  static <I, O> DoFn<I, O> setUp(DoFn<?, ?> prototype, PipelineOptions options) {
+    DoFn<I, O> fn = (DoFn<I, O>) SerializableUtils.clone(prototype);
+    DoFnInvokers.tryInvokeSetupFor(fn, options);
+    return fn;
+  }
+
+  static void tearDown(DoFn<?, ?> fn, Throwable failure) {
+    try {
+      DoFnInvokers.invokerFor(fn).invokeTeardown();
+    } catch (RuntimeException e) {
+      if (failure != null) {
+        failure.addSuppressed(e);
+      } else {
+        throw e;
+      }
+    }
+  }
+}

@@ -1,0 +1,333 @@
+package io.sluice.runner.beam;
+
+import io.sluice.runner.engine.block.Block;
+import io.sluice.runner.engine.block.RowBlock;
+import io.sluice.runner.engine.operator.BlockFunction;
+import io.sluice.runner.engine.operator.PhysicalOperator.OutputBlock;
+import io.sluice.runner.plan.ParDoSpec;
+import io.sluice.runner.plan.PlanNode;
+import io.sluice.runner.plan.TransformSpec;
+import io.sluice.runner.plan.WindowAssignSpec;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.beam.runners.core.DoFnRunner;
+import org.apache.beam.runners.core.InMemoryBundleFinalizer;
+import org.apache.beam.runners.core.StateInternals;
+import org.apache.beam.runners.core.StepContext;
+import org.apache.beam.runners.core.TimerInternals;
+import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.WindowFn;
+import org.apache.beam.sdk.util.WindowedValueMultiReceiver;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.apache.beam.sdk.values.WindowedValues;
+import org.joda.time.Instant;
+
+/**
+ * Runs a fused chain of element-wise transforms over one block as one Beam bundle. Elements pass
+ * from DoFn to DoFn by direct calls; only what leaves the stage is collected into blocks. Stage
+ * instances (each with its own set-up DoFns) are pooled, so a task never pays for @Setup.
+ */
+final class FusedStageFunction implements BlockFunction {
+  private final PlanNode node;
+  private final OperatorContext context;
+  private final ConcurrentLinkedQueue<StageInstance> idle = new ConcurrentLinkedQueue<>();
+  private final Set<StageInstance> live = ConcurrentHashMap.newKeySet();
+
+  FusedStageFunction(PlanNode node, OperatorContext context) {
+    this.node = node;
+    this.context = context;
+  }
+
+  @Override
+  public List<OutputBlock> apply(Block input) throws Exception {
+    StageInstance instance = idle.poll();
+    if (instance == null) {
+      instance = new StageInstance();
+      live.add(instance);
+    }
+    try {
+      List<OutputBlock> outputs = instance.run(((RowBlock<?>) input).elements());
+      idle.add(instance);
+      return outputs;
+    } catch (Throwable t) {
+      // A DoFn that threw is not reused: Beam tears such an instance down.
+      live.remove(instance);
+      instance.tearDown(t);
+      throw t;
+    }
+  }
+
+  @Override
+  public void close() {
+    for (StageInstance instance : live) {
+      instance.tearDown(null);
+    }
+    live.clear();
+    idle.clear();
+  }
+
+  /** Where an element goes next: a DoFn in the stage, the stage's output, or both. */
+  private interface ElementSink {
+    void accept(WindowedValue<Object> element);
+  }
+
+  private interface Node {
+    void start();
+
+    void accept(WindowedValue<Object> element);
+
+    void finish();
+
+    void tearDown(Throwable failure);
+  }
+
+  private final class StageInstance {
+    private final List<Node> nodes = new ArrayList<>();
+    private final Map<PCollection<?>, List<ElementSink>> consumers = new HashMap<>();
+    private final InMemoryBundleFinalizer finalizer = new InMemoryBundleFinalizer();
+    private final List<ParDoNode> parDoNodes = new ArrayList<>();
+    private MetricsContainerStepMap taskMetrics;
+    private BlockBuilder[] builders;
+    private List<OutputBlock> outputs;
+
+    StageInstance() {
+      try {
+        for (TransformSpec spec : node.specs()) {
+          Node created = spec instanceof ParDoSpec parDo ? new ParDoNode(parDo, this) : new WindowAssignNode((WindowAssignSpec) spec, this);
+          nodes.add(created);
+          consumers.computeIfAbsent(spec.inputs().get(0), pc -> new ArrayList<>()).add(created::accept);
+        }
+        List<PCollection<?>> ports = node.outputs();
+        for (int port = 0; port < ports.size(); port++) {
+          int p = port;
+          consumers.computeIfAbsent(ports.get(port), pc -> new ArrayList<>()).add(e -> builders[p].add(e));
+        }
+      } catch (RuntimeException e) {
+        tearDown(e);
+        throw TransformFailedException.attribute(node.name(), e);
+      }
+    }
+
+    ElementSink sinkFor(PCollection<?> collection) {
+      List<ElementSink> sinks = consumers.getOrDefault(collection, List.of());
+      if (sinks.isEmpty()) {
+        return e -> {};
+      }
+      if (sinks.size() == 1) {
+        return sinks.get(0);
+      }
+      ElementSink[] all = sinks.toArray(new ElementSink[0]);
+      return e -> {
+        for (ElementSink sink : all) {
+          sink.accept(e);
+        }
+      };
+    }
+
+    @SuppressWarnings("unchecked")
+    List<OutputBlock> run(List<?> elements) {
+      taskMetrics = new MetricsContainerStepMap();
+      outputs = new ArrayList<>();
+      List<PCollection<?>> ports = node.outputs();
+      builders = new BlockBuilder[ports.size()];
+      for (int port = 0; port < ports.size(); port++) {
+        builders[port] = new BlockBuilder(port, ports.get(port).getCoder(), context.targetBlockRows(), outputs);
+      }
+      boolean succeeded = false;
+      try {
+        for (Node n : nodes) {
+          n.start();
+        }
+        Node root = nodes.get(0);
+        for (Object element : elements) {
+          root.accept((WindowedValue<Object>) element);
+        }
+        for (Node n : nodes) {
+          n.finish();
+        }
+        for (BlockBuilder builder : builders) {
+          builder.seal();
+        }
+        succeeded = true;
+      } finally {
+        context.metrics().merge(taskMetrics, succeeded);
+      }
+      for (InMemoryBundleFinalizer.Finalization finalization : finalizer.getAndClearFinalizations()) {
+        try {
+          finalization.getCallback().onBundleSuccess();
+        } catch (Exception e) {
+          throw TransformFailedException.attribute(node.name(), e);
+        }
+      }
+      return outputs;
+    }
+
+    void tearDown(Throwable failure) {
+      for (Node n : nodes) {
+        try {
+          n.tearDown(failure);
+        } catch (RuntimeException e) {
+          if (failure == null) {
+            failure = e;
+          }
+        }
+      }
+    }
+  }
+
+  private final class ParDoNode implements Node {
+    private final ParDoSpec spec;
+    private final DoFn<Object, Object> fn;
+    private final DoFnRunner<Object, Object> runner;
+    private final StageInstance instance;
+    private Map<TupleTag<?>, ElementSink> sinks;
+    private ElementSink mainSink;
+
+    ParDoNode(ParDoSpec spec, StageInstance instance) {
+      this.spec = spec;
+      this.instance = instance;
+      this.fn = DoFnInstances.setUp(spec.fn(), context.options());
+      StepContext stepContext = new StepContext() {
+        @Override
+        public StateInternals stateInternals() {
+          throw new UnsupportedOperationException(spec.name() + " uses no state");
+        }
+
+        @Override
+        public TimerInternals timerInternals() {
+          throw new UnsupportedOperationException(spec.name() + " uses no timers");
+        }
+
+        @Override
+        public DoFn.BundleFinalizer bundleFinalizer() {
+          return instance.finalizer;
+        }
+      };
+      WindowedValueMultiReceiver receiver = new WindowedValueMultiReceiver() {
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> void output(TupleTag<T> tag, WindowedValue<T> output) {
+          ElementSink sink = tag.equals(spec.mainOutput()) ? mainSink : sinks.get(tag);
+          if (sink != null) {
+            sink.accept((WindowedValue<Object>) output);
+          }
+        }
+      };
+      this.runner = ParDoRunners.create(spec, fn, context, receiver, stepContext,
+          () -> instance.taskMetrics.getContainer(spec.name()));
+      instance.parDoNodes.add(this);
+    }
+
+    private void link() {
+      if (sinks == null) {
+        sinks = new HashMap<>();
+        for (Map.Entry<TupleTag<?>, PCollection<?>> output : spec.outputs().entrySet()) {
+          sinks.put(output.getKey(), instance.sinkFor(output.getValue()));
+        }
+        mainSink = sinks.get(spec.mainOutput());
+      }
+    }
+
+    @Override
+    public void start() {
+      link();
+      try {
+        runner.startBundle();
+      } catch (RuntimeException e) {
+        throw TransformFailedException.attribute(spec.name(), e);
+      }
+    }
+
+    @Override
+    public void accept(WindowedValue<Object> element) {
+      try {
+        runner.processElement(element);
+      } catch (RuntimeException e) {
+        throw TransformFailedException.attribute(spec.name(), e);
+      }
+    }
+
+    @Override
+    public void finish() {
+      try {
+        runner.finishBundle();
+      } catch (RuntimeException e) {
+        throw TransformFailedException.attribute(spec.name(), e);
+      }
+    }
+
+    @Override
+    public void tearDown(Throwable failure) {
+      DoFnInstances.tearDown(fn, failure);
+    }
+  }
+
+  private final class WindowAssignNode implements Node {
+    private final WindowFn<Object, BoundedWindow> windowFn;
+    private final WindowAssignSpec spec;
+    private final StageInstance instance;
+    private ElementSink sink;
+
+    @SuppressWarnings("unchecked")
+    WindowAssignNode(WindowAssignSpec spec, StageInstance instance) {
+      this.spec = spec;
+      this.instance = instance;
+      this.windowFn = (WindowFn<Object, BoundedWindow>) spec.windowFn();
+    }
+
+    @Override
+    public void start() {
+      if (sink == null) {
+        sink = instance.sinkFor(spec.output());
+      }
+    }
+
+    @Override
+    public void accept(WindowedValue<Object> element) {
+      if (windowFn == null) {
+        sink.accept(element);
+        return;
+      }
+      for (WindowedValue<Object> single : element.explodeWindows()) {
+        Collection<BoundedWindow> windows;
+        try {
+          windows = windowFn.assignWindows(windowFn.new AssignContext() {
+            @Override
+            public Object element() {
+              return single.getValue();
+            }
+
+            @Override
+            public Instant timestamp() {
+              return single.getTimestamp();
+            }
+
+            @Override
+            public BoundedWindow window() {
+              return single.getWindows().iterator().next();
+            }
+          });
+        } catch (Exception e) {
+          throw TransformFailedException.attribute(spec.name(), e);
+        }
+        sink.accept(WindowedValues.of(single.getValue(), single.getTimestamp(), windows, single.getPaneInfo()));
+      }
+    }
+
+    @Override
+    public void finish() {}
+
+    @Override
+    public void tearDown(Throwable failure) {}
+  }
+}

@@ -1,0 +1,7 @@
+package io.sluice.runner.beam;
+
+import org.apache.beam.runners.core.SideInputReader;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/** What every Beam-layer operator of a run shares. */
+record OperatorContext(PipelineOptions options, RunMetrics metrics, int targetBlockRows, SideInputReader sideInputs) {}

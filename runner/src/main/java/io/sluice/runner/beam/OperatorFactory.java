@@ -1,0 +1,122 @@
+package io.sluice.runner.beam;
+
+import io.sluice.runner.engine.operator.AllToAllOperator;
+import io.sluice.runner.engine.operator.CollectingSink;
+import io.sluice.runner.engine.operator.MapOperator;
+import io.sluice.runner.engine.operator.PhysicalOperator;
+import io.sluice.runner.engine.operator.SourceOperator;
+import io.sluice.runner.engine.operator.SplitReader;
+import io.sluice.runner.engine.scheduler.Topology;
+import io.sluice.runner.plan.CombinePerKeySpec;
+import io.sluice.runner.plan.GroupByKeySpec;
+import io.sluice.runner.plan.ImpulseSpec;
+import io.sluice.runner.plan.ParDoSpec;
+import io.sluice.runner.plan.PhysicalPlan;
+import io.sluice.runner.plan.PlanNode;
+import io.sluice.runner.plan.ReadSpec;
+import io.sluice.runner.plan.TransformSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.io.BoundedSource;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.values.PCollectionView;
+
+/** Turns a physical plan into running engine operators wired into a {@link Topology}. */
+public final class OperatorFactory {
+  private final PipelineOptions options;
+  private final RunMetrics metrics;
+  private final int parallelism;
+  private final int targetBlockRows;
+
+  public OperatorFactory(PipelineOptions options, RunMetrics metrics, int parallelism, int targetBlockRows) {
+    this.options = options;
+    this.metrics = metrics;
+    this.parallelism = parallelism;
+    this.targetBlockRows = targetBlockRows;
+  }
+
+  public Topology build(PhysicalPlan plan) throws Exception {
+    Topology topology = new Topology();
+    Map<Integer, CollectingSink> sinks = new HashMap<>();
+    for (PlanNode node : plan.nodes()) {
+      Map<PCollectionView<?>, CollectingSink> sideInputs = new HashMap<>();
+      for (PCollectionView<?> view : node.sideInputs()) {
+        sideInputs.put(view, sinks.get(plan.materializationOf(view).id()));
+      }
+      OperatorContext context = new OperatorContext(options, metrics, targetBlockRows, new MaterializedSideInputs(sideInputs));
+      PhysicalOperator operator = create(node, context);
+      if (operator instanceof CollectingSink sink) {
+        sinks.put(node.id(), sink);
+      }
+      int id = topology.add(operator);
+      if (id != node.id()) {
+        throw new IllegalStateException("plan node " + node.id() + " became operator " + id);
+      }
+      for (PlanNode.Producer producer : node.producers()) {
+        topology.connect(producer.node(), producer.port(), id);
+      }
+      for (int prerequisite : node.prerequisites()) {
+        topology.startAfter(id, prerequisite);
+      }
+    }
+    return topology;
+  }
+
+  private PhysicalOperator create(PlanNode node, OperatorContext context) throws Exception {
+    int partitions = Math.max(1, parallelism * 2);
+    switch (node.kind()) {
+      case MATERIALIZE:
+        return new CollectingSink(node.name());
+      case FUSED_STAGE:
+        return new MapOperator(node.name(), new FusedStageFunction(node, context), parallelism);
+      case SOURCE:
+        return new SourceOperator(node.name(), splits(node.specs().get(0), context), parallelism);
+      case ALL_TO_ALL:
+        TransformSpec spec = node.specs().get(0);
+        if (spec instanceof GroupByKeySpec gbk) {
+          return new AllToAllOperator(node.name(), new GroupByKeyExchange(gbk, partitions, context), parallelism);
+        } else if (spec instanceof CombinePerKeySpec combine) {
+          return new AllToAllOperator(node.name(), new CombinePerKeyExchange(combine, partitions, context), parallelism);
+        } else if (spec instanceof ParDoSpec parDo) {
+          return new AllToAllOperator(node.name(), new KeyedParDoExchange(parDo, node, partitions, context), parallelism);
+        }
+        break;
+      default:
+        break;
+    }
+    throw new IllegalArgumentException("cannot run " + node.kind() + " " + node.name());
+  }
+
+  private List<SplitReader> splits(TransformSpec spec, OperatorContext context) throws Exception {
+    if (spec instanceof ImpulseSpec) {
+      return List.of(new ImpulseSplit());
+    }
+    ReadSpec read = (ReadSpec) spec;
+    List<SplitReader> splits = new ArrayList<>();
+    for (BoundedSource<?> split : split(read)) {
+      splits.add(new BoundedSourceSplit(split, read.output().getCoder(), read.name(), context));
+    }
+    return splits;
+  }
+
+  /** Splits up front into a few splits per worker, so reads run in parallel and balance. */
+  private List<? extends BoundedSource<?>> split(ReadSpec read) throws Exception {
+    BoundedSource<?> source = read.source();
+    long estimated;
+    try {
+      estimated = source.getEstimatedSizeBytes(options);
+    } catch (Exception e) {
+      estimated = 0;
+    }
+    if (estimated <= 0 || parallelism <= 1) {
+      return List.of(source);
+    }
+    long desiredBundleBytes = Math.max(1, estimated / (parallelism * 4L));
+    // Sources may report metrics while splitting; they belong to the read transform.
+    List<? extends BoundedSource<?>> splits =
+        metrics.runScoped(read.name(), () -> source.split(desiredBundleBytes, options));
+    return splits.isEmpty() ? List.of(source) : splits;
+  }
+}

@@ -1,0 +1,12 @@
+package io.sluice.runner.engine.block;
+
+/**
+ * The unit of queueing, accounting and (later) spilling: an immutable batch of rows with a known
+ * size. Row blocks hold plain objects; columnar blocks hold Arrow batches.
+ */
+public interface Block {
+  int rows();
+
+  /** Size in bytes: exact for buffers, an estimate for objects. */
+  long bytes();
+}

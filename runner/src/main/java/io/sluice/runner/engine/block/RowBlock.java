@@ -1,0 +1,34 @@
+package io.sluice.runner.engine.block;
+
+import java.util.Collections;
+import java.util.List;
+
+/** A block of plain Java objects. The list is owned by the block and never mutated after creation. */
+public final class RowBlock<T> implements Block {
+  private final List<T> rows;
+  private final long bytes;
+
+  public RowBlock(List<T> rows, long bytes) {
+    this.rows = Collections.unmodifiableList(rows);
+    this.bytes = bytes;
+  }
+
+  public List<T> elements() {
+    return rows;
+  }
+
+  @Override
+  public int rows() {
+    return rows.size();
+  }
+
+  @Override
+  public long bytes() {
+    return bytes;
+  }
+
+  @Override
+  public String toString() {
+    return "RowBlock{rows=" + rows.size() + ", bytes=" + bytes + "}";
+  }
+}

@@ -1,0 +1,27 @@
+package io.sluice.runner.engine.operator;
+
+import io.sluice.runner.engine.block.Block;
+import io.sluice.runner.engine.operator.PhysicalOperator.OutputBlock;
+import java.util.ArrayDeque;
+import java.util.Collection;
+
+/** The output blocks an operator has produced and the executor has not yet taken. */
+final class OutputQueue {
+  private final ArrayDeque<OutputBlock> blocks = new ArrayDeque<>();
+
+  void addAll(Collection<OutputBlock> outputs) {
+    blocks.addAll(outputs);
+  }
+
+  void add(int port, Block block) {
+    blocks.add(new OutputBlock(port, block));
+  }
+
+  OutputBlock poll() {
+    return blocks.poll();
+  }
+
+  boolean isEmpty() {
+    return blocks.isEmpty();
+  }
+}

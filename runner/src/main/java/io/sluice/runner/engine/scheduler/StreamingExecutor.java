@@ -1,0 +1,377 @@
+package io.sluice.runner.engine.scheduler;
+
+import io.sluice.runner.engine.backpressure.BackpressurePolicy;
+import io.sluice.runner.engine.backpressure.OperatorLoad;
+import io.sluice.runner.engine.block.Block;
+import io.sluice.runner.engine.operator.PhysicalOperator;
+import io.sluice.runner.engine.operator.PhysicalOperator.OutputBlock;
+import io.sluice.runner.engine.operator.Task;
+import io.sluice.runner.engine.resource.ExecutionResources;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs a {@link Topology}: one scheduling thread owns every operator's state and the queues between
+ * them; tasks run on a fixed worker pool and report back through a completion queue.
+ *
+ * <p>Each turn: collect completed tasks, move output blocks into consumers' input queues, feed
+ * operators that want input, propagate "input finished", then dispatch runnable tasks while the
+ * resource limits and every backpressure policy allow, preferring the operator whose consumers
+ * hold the fewest queued bytes and, on ties, the most downstream one. When nothing runs and nothing
+ * is eligible, the most downstream operator blocked only by policies runs anyway (liveness).
+ */
+public final class StreamingExecutor {
+  private static final long IDLE_WAIT_MILLIS = 50;
+  private static final long WORKER_SHUTDOWN_SECONDS = 30;
+
+  private final Topology topology;
+  private final ExecutorConfig config;
+  private final List<OpState> ops = new ArrayList<>();
+  private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
+  private final CompletableFuture<Void> done = new CompletableFuture<>();
+  private final ExecutorService workers;
+  private volatile boolean cancelRequested;
+  private ExecutionResources inUse = ExecutionResources.ZERO;
+  private int runningTasks;
+  private Thread schedulerThread;
+
+  public StreamingExecutor(Topology topology, ExecutorConfig config) {
+    this.topology = topology;
+    this.config = config;
+    this.workers = Executors.newFixedThreadPool(config.workerThreads(), threads(config.threadNamePrefix() + "-worker"));
+    for (int i = 0; i < topology.size(); i++) {
+      ops.add(new OpState(i, topology.operator(i)));
+    }
+    for (Topology.Edge edge : topology.edges()) {
+      OpState producer = ops.get(edge.producer());
+      OpState consumer = ops.get(edge.consumer());
+      producer.consumersOf(edge.port()).add(consumer);
+      producer.downstream.add(consumer);
+      consumer.openUpstreamEdges++;
+    }
+    for (int[] prerequisite : topology.prerequisites()) {
+      ops.get(prerequisite[0]).pendingPrerequisites++;
+      ops.get(prerequisite[1]).dependents.add(ops.get(prerequisite[0]));
+    }
+  }
+
+  /** Starts the scheduling thread; the future completes when every operator has finished. */
+  public CompletableFuture<Void> start() {
+    schedulerThread = threads(config.threadNamePrefix() + "-scheduler").newThread(this::runLoop);
+    schedulerThread.start();
+    return done;
+  }
+
+  /** Asks the run to stop; the future then completes exceptionally with a CancellationException. */
+  public void cancel() {
+    cancelRequested = true;
+    completions.offer(Completion.WAKE_UP);
+  }
+
+  /** Whether the scheduling thread and every worker thread have ended. */
+  public boolean allThreadsStopped() {
+    return workers.isTerminated() && (schedulerThread == null || !schedulerThread.isAlive());
+  }
+
+  private void runLoop() {
+    Throwable failure = null;
+    try {
+      loop();
+    } catch (Throwable t) {
+      failure = t;
+    }
+    failure = shutDown(failure);
+    if (failure == null) {
+      done.complete(null);
+    } else {
+      done.completeExceptionally(failure);
+    }
+  }
+
+  private void loop() throws InterruptedException {
+    boolean progressed = true;
+    while (true) {
+      if (cancelRequested) {
+        throw new CancellationException("run cancelled");
+      }
+      Completion completion = progressed ? completions.poll() : completions.poll(IDLE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+      progressed = false;
+      while (completion != null) {
+        if (completion != Completion.WAKE_UP) {
+          complete(completion);
+          progressed = true;
+        }
+        completion = completions.poll();
+      }
+      progressed |= pump();
+      if (ops.stream().allMatch(op -> op.finished)) {
+        return;
+      }
+      progressed |= dispatch();
+      if (!progressed && runningTasks == 0 && !dispatchDespiteBackpressure()) {
+        throw new IllegalStateException("executor is stuck: nothing runs and nothing can run\n" + describe());
+      }
+    }
+  }
+
+  private void complete(Completion completion) {
+    OpState state = completion.op;
+    state.running--;
+    runningTasks--;
+    inUse = inUse.subtract(state.op.taskResources());
+    if (completion.error != null) {
+      try {
+        state.op.taskFailed(completion.task, completion.error);
+      } catch (RuntimeException e) {
+        completion.error.addSuppressed(e);
+      }
+      throw new OperatorFailedException(state.op.name(), completion.error);
+    }
+    try {
+      state.op.taskCompleted(completion.task);
+    } catch (RuntimeException e) {
+      throw new OperatorFailedException(state.op.name(), e);
+    }
+  }
+
+  /** Moves blocks and end-of-input signals downstream; returns whether anything moved. */
+  private boolean pump() {
+    boolean progressed = false;
+    for (OpState state : ops) {
+      if (state.finished) {
+        continue;
+      }
+      progressed |= drainOutputs(state);
+      PhysicalOperator op = state.op;
+      while (!state.inputQueue.isEmpty() && op.needsInput()) {
+        Block block = state.inputQueue.poll();
+        state.queuedBytes -= block.bytes();
+        op.addInput(block);
+        progressed = true;
+      }
+      if (!state.inputFinished && state.openUpstreamEdges == 0 && state.inputQueue.isEmpty()) {
+        state.inputFinished = true;
+        op.finishInput();
+        progressed = true;
+      }
+      if (state.inputFinished && state.running == 0 && op.isFinished()) {
+        drainOutputs(state);
+        state.finished = true;
+        for (OpState consumer : state.downstreamEdges()) {
+          consumer.openUpstreamEdges--;
+        }
+        for (OpState dependent : state.dependents) {
+          dependent.pendingPrerequisites--;
+        }
+        progressed = true;
+      }
+    }
+    return progressed;
+  }
+
+  private static boolean drainOutputs(OpState state) {
+    boolean progressed = false;
+    OutputBlock output;
+    while ((output = state.op.pollOutput()) != null) {
+      for (OpState consumer : state.consumersOf(output.port())) {
+        consumer.inputQueue.add(output.block());
+        consumer.queuedBytes += output.block().bytes();
+      }
+      progressed = true;
+    }
+    return progressed;
+  }
+
+  private boolean dispatch() {
+    boolean dispatched = false;
+    while (true) {
+      OpState best = null;
+      for (OpState state : ops) {
+        if (isRunnable(state) && fitsResources(state) && policiesAllow(state) && ranksBefore(state, best)) {
+          best = state;
+        }
+      }
+      if (best == null || !submit(best)) {
+        return dispatched;
+      }
+      dispatched = true;
+    }
+  }
+
+  /** Liveness: with nothing running, let the most downstream runnable operator go. */
+  private boolean dispatchDespiteBackpressure() {
+    for (int i = ops.size() - 1; i >= 0; i--) {
+      OpState state = ops.get(i);
+      if (isRunnable(state) && submit(state)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean isRunnable(OpState state) {
+    return !state.finished && state.pendingPrerequisites == 0 && state.op.hasTask();
+  }
+
+  private boolean fitsResources(OpState state) {
+    // A task larger than the whole budget would never run; let it run alone instead.
+    return runningTasks == 0 || inUse.add(state.op.taskResources()).fitsWithin(config.limits());
+  }
+
+  private boolean policiesAllow(OpState state) {
+    for (BackpressurePolicy policy : config.policies()) {
+      if (!policy.canStartTask(state)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean ranksBefore(OpState candidate, OpState best) {
+    if (best == null) {
+      return true;
+    }
+    long a = candidate.downstreamQueuedBytes();
+    long b = best.downstreamQueuedBytes();
+    return a < b || (a == b && candidate.id > best.id);
+  }
+
+  private boolean submit(OpState state) {
+    Task task = state.op.pollTask();
+    if (task == null) {
+      return false;
+    }
+    state.running++;
+    runningTasks++;
+    inUse = inUse.add(state.op.taskResources());
+    workers.execute(
+        () -> {
+          Throwable error = null;
+          try {
+            task.run();
+          } catch (Throwable t) {
+            error = t;
+          }
+          completions.offer(new Completion(state, task, error));
+        });
+    return true;
+  }
+
+  private Throwable shutDown(Throwable failure) {
+    workers.shutdownNow();
+    try {
+      if (!workers.awaitTermination(WORKER_SHUTDOWN_SECONDS, TimeUnit.SECONDS)) {
+        failure = addError(failure, new IllegalStateException("worker threads did not stop within " + WORKER_SHUTDOWN_SECONDS + " s"));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      failure = addError(failure, e);
+    }
+    for (OpState state : ops) {
+      try {
+        state.op.close();
+      } catch (Exception e) {
+        failure = addError(failure, new OperatorFailedException(state.op.name(), e));
+      }
+    }
+    return failure;
+  }
+
+  private static Throwable addError(Throwable first, Throwable next) {
+    if (first == null) {
+      return next;
+    }
+    first.addSuppressed(next);
+    return first;
+  }
+
+  private String describe() {
+    StringBuilder out = new StringBuilder();
+    for (OpState state : ops) {
+      out.append(String.format(
+          "  %s: finished=%s inputFinished=%s queuedBlocks=%d openUpstreams=%d prerequisites=%d running=%d hasTask=%s%n",
+          state.op.name(), state.finished, state.inputFinished, state.inputQueue.size(),
+          state.openUpstreamEdges, state.pendingPrerequisites, state.running, state.op.hasTask()));
+    }
+    return out.toString();
+  }
+
+  private static ThreadFactory threads(String prefix) {
+    AtomicInteger counter = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  private record Completion(OpState op, Task task, Throwable error) {
+    static final Completion WAKE_UP = new Completion(null, null, null);
+  }
+
+  /** The executor's bookkeeping for one operator; touched only by the scheduling thread. */
+  private static final class OpState implements OperatorLoad {
+    final int id;
+    final PhysicalOperator op;
+    final ArrayDeque<Block> inputQueue = new ArrayDeque<>();
+    final List<List<OpState>> consumersByPort = new ArrayList<>();
+    final List<OpState> downstream = new ArrayList<>();
+    final List<OpState> dependents = new ArrayList<>();
+    long queuedBytes;
+    int openUpstreamEdges;
+    int pendingPrerequisites;
+    int running;
+    boolean inputFinished;
+    boolean finished;
+
+    OpState(int id, PhysicalOperator op) {
+      this.id = id;
+      this.op = op;
+    }
+
+    List<OpState> consumersOf(int port) {
+      while (consumersByPort.size() <= port) {
+        consumersByPort.add(new ArrayList<>());
+      }
+      return consumersByPort.get(port);
+    }
+
+    /** One entry per edge, so a consumer connected twice is released twice. */
+    List<OpState> downstreamEdges() {
+      return downstream;
+    }
+
+    @Override
+    public String name() {
+      return op.name();
+    }
+
+    @Override
+    public int runningTasks() {
+      return running;
+    }
+
+    @Override
+    public int maxConcurrency() {
+      return op.maxConcurrency();
+    }
+
+    @Override
+    public long downstreamQueuedBytes() {
+      long total = 0;
+      for (OpState consumer : downstream) {
+        total += consumer.queuedBytes;
+      }
+      return total;
+    }
+  }
+}

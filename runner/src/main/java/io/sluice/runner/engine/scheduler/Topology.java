@@ -1,0 +1,72 @@
+package io.sluice.runner.engine.scheduler;
+
+import io.sluice.runner.engine.operator.PhysicalOperator;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Operators in topological order, the edges between their output ports and inputs, and
+ * "start after" prerequisites (an operator reading a side input starts after the operator that
+ * materialises it). Edges may repeat: a consumer connected twice to the same port sees each block
+ * twice, which is what flattening a collection with itself means.
+ */
+public final class Topology {
+  record Edge(int producer, int port, int consumer) {}
+
+  private final List<PhysicalOperator> operators = new ArrayList<>();
+  private final List<Edge> edges = new ArrayList<>();
+  private final List<int[]> prerequisites = new ArrayList<>();
+
+  /** Adds an operator; operators must be added producers first. Returns its id. */
+  public int add(PhysicalOperator operator) {
+    operators.add(operator);
+    return operators.size() - 1;
+  }
+
+  public void connect(int producer, int port, int consumer) {
+    check(producer);
+    check(consumer);
+    if (producer >= consumer) {
+      throw new IllegalArgumentException(
+          "edge " + name(producer) + " -> " + name(consumer) + " goes against topological order");
+    }
+    edges.add(new Edge(producer, port, consumer));
+  }
+
+  /** {@code operator} runs no task before {@code prerequisite} has finished. */
+  public void startAfter(int operator, int prerequisite) {
+    check(operator);
+    check(prerequisite);
+    if (prerequisite >= operator) {
+      throw new IllegalArgumentException(
+          name(operator) + " cannot wait for " + name(prerequisite) + ", which comes after it");
+    }
+    prerequisites.add(new int[] {operator, prerequisite});
+  }
+
+  public int size() {
+    return operators.size();
+  }
+
+  public PhysicalOperator operator(int id) {
+    return operators.get(id);
+  }
+
+  List<Edge> edges() {
+    return edges;
+  }
+
+  List<int[]> prerequisites() {
+    return prerequisites;
+  }
+
+  private String name(int id) {
+    return operators.get(id).name();
+  }
+
+  private void check(int id) {
+    if (id < 0 || id >= operators.size()) {
+      throw new IllegalArgumentException("no operator with id " + id);
+    }
+  }
+}

@@ -1,0 +1,161 @@
+package io.sluice.runner.plan;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+
+/**
+ * The operators to run, in topological order, with their wiring. Built from a {@link LogicalPlan}
+ * by fusing element-wise chains: a fusible spec joins the stage that produces its input, so the
+ * elements pass between the chained DoFns with no queue, block or encoding in between. A spec that
+ * reads side inputs starts a new stage, because its stage must wait for the side input, which may be
+ * computed from the very stage it would have joined.
+ */
+public final class PhysicalPlan {
+  private final List<PlanNode> nodes = new ArrayList<>();
+  private final Map<PCollection<?>, PlanNode> producerOf = new HashMap<>();
+  private final Map<PCollection<?>, List<PCollection<?>>> flattened = new HashMap<>();
+  private final Map<PCollection<?>, PlanNode> materializations = new HashMap<>();
+
+  public static PhysicalPlan fuse(LogicalPlan logical) {
+    PhysicalPlan plan = new PhysicalPlan();
+    for (TransformSpec spec : logical.specs()) {
+      plan.place(spec);
+    }
+    plan.wire();
+    return plan;
+  }
+
+  public List<PlanNode> nodes() {
+    return nodes;
+  }
+
+  /** The node that materialises a view's collection. */
+  public PlanNode materializationOf(PCollectionView<?> view) {
+    return materializations.get(view.getPCollection());
+  }
+
+  private void place(TransformSpec spec) {
+    if (spec instanceof FlattenSpec flatten) {
+      flattened.put(flatten.output(), flatten.inputs());
+      return;
+    }
+    PlanNode node;
+    if (spec.elementWise() && canJoinProducer(spec)) {
+      node = producerOf.get(spec.inputs().get(0));
+    } else {
+      List<Integer> prerequisites = new ArrayList<>();
+      if (spec instanceof ParDoSpec parDo) {
+        for (PCollectionView<?> view : parDo.sideInputs()) {
+          prerequisites.add(materialize(view.getPCollection()).id());
+        }
+      }
+      node = newNode(kindOf(spec), spec.inputs().isEmpty() ? null : spec.inputs().get(0));
+      node.prerequisites().addAll(prerequisites);
+    }
+    node.specs().add(spec);
+    for (PCollection<?> output : outputsOf(spec)) {
+      producerOf.put(output, node);
+    }
+  }
+
+  private boolean canJoinProducer(TransformSpec spec) {
+    PlanNode producer = producerOf.get(spec.inputs().get(0));
+    boolean readsSideInputs = spec instanceof ParDoSpec parDo && !parDo.sideInputs().isEmpty();
+    return producer != null && producer.kind() == PlanNode.Kind.FUSED_STAGE && !readsSideInputs;
+  }
+
+  private PlanNode materialize(PCollection<?> collection) {
+    PlanNode node = materializations.get(collection);
+    if (node == null) {
+      node = newNode(PlanNode.Kind.MATERIALIZE, collection);
+      materializations.put(collection, node);
+    }
+    return node;
+  }
+
+  private PlanNode newNode(PlanNode.Kind kind, PCollection<?> input) {
+    PlanNode node = new PlanNode(nodes.size(), kind, input);
+    nodes.add(node);
+    return node;
+  }
+
+  private static PlanNode.Kind kindOf(TransformSpec spec) {
+    if (spec instanceof ImpulseSpec || spec instanceof ReadSpec) {
+      return PlanNode.Kind.SOURCE;
+    }
+    return spec.elementWise() ? PlanNode.Kind.FUSED_STAGE : PlanNode.Kind.ALL_TO_ALL;
+  }
+
+  /** Connects every node's main input to the nodes and ports that produce it. */
+  private void wire() {
+    for (PlanNode node : nodes) {
+      if (node.input() != null) {
+        addProducers(node, node.input());
+      }
+    }
+  }
+
+  private void addProducers(PlanNode consumer, PCollection<?> collection) {
+    List<PCollection<?>> parts = flattened.get(collection);
+    if (parts != null) {
+      for (PCollection<?> part : parts) {
+        addProducers(consumer, part);
+      }
+      return;
+    }
+    PlanNode producer = producerOf.get(collection);
+    if (producer == null) {
+      throw new IllegalStateException(
+          "no transform produces " + collection.getName() + ", which " + consumer.name() + " reads");
+    }
+    consumer.producers().add(new PlanNode.Producer(producer.id(), producer.portOf(collection)));
+  }
+
+  static List<PCollection<?>> outputsOf(TransformSpec spec) {
+    if (spec instanceof ImpulseSpec s) {
+      return List.of(s.output());
+    } else if (spec instanceof ReadSpec s) {
+      return List.of(s.output());
+    } else if (spec instanceof ParDoSpec s) {
+      return List.copyOf(s.outputs().values());
+    } else if (spec instanceof WindowAssignSpec s) {
+      return List.of(s.output());
+    } else if (spec instanceof GroupByKeySpec s) {
+      return List.of(s.output());
+    } else if (spec instanceof CombinePerKeySpec s) {
+      return List.of(s.output());
+    } else if (spec instanceof FlattenSpec s) {
+      return List.of(s.output());
+    }
+    throw new IllegalArgumentException("unknown spec " + spec);
+  }
+
+  /** A readable rendering of the plan, one node a line, for logs and debugging. */
+  public String explain() {
+    StringBuilder out = new StringBuilder();
+    for (PlanNode node : nodes) {
+      out.append(String.format("#%d %s %s", node.id(), node.kind(), node.name()));
+      if (!node.producers().isEmpty()) {
+        out.append(" <- ");
+        for (PlanNode.Producer producer : node.producers()) {
+          out.append('#').append(producer.node()).append(':').append(producer.port()).append(' ');
+        }
+      }
+      if (!node.prerequisites().isEmpty()) {
+        out.append(" after ").append(node.prerequisites());
+      }
+      if (node.specs().size() > 1) {
+        out.append("\n    fused: ");
+        for (TransformSpec spec : node.specs()) {
+          out.append(spec.name()).append("; ");
+        }
+      }
+      out.append('\n');
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,96 @@
+package io.sluice.runner.plan;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+
+/**
+ * One physical operator to be: a fused chain of element-wise specs, a single non-fusible spec, or a
+ * materialisation of a side input's collection. {@code outputs} lists the collections that leave
+ * the node, in port order.
+ */
+public final class PlanNode {
+  public enum Kind {
+    SOURCE,
+    FUSED_STAGE,
+    ALL_TO_ALL,
+    MATERIALIZE
+  }
+
+  private final int id;
+  private final Kind kind;
+  private final PCollection<?> input;
+  private final List<TransformSpec> specs = new ArrayList<>();
+  private final List<PCollection<?>> outputs = new ArrayList<>();
+  private final List<Producer> producers = new ArrayList<>();
+  private final List<Integer> prerequisites = new ArrayList<>();
+
+  /** An edge into this node: the producing node and the port the input leaves it by. */
+  public record Producer(int node, int port) {}
+
+  PlanNode(int id, Kind kind, PCollection<?> input) {
+    this.id = id;
+    this.kind = kind;
+    this.input = input;
+  }
+
+  public int id() {
+    return id;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The main input collection, or null for sources. */
+  public PCollection<?> input() {
+    return input;
+  }
+
+  public List<TransformSpec> specs() {
+    return specs;
+  }
+
+  public List<PCollection<?>> outputs() {
+    return outputs;
+  }
+
+  public List<Producer> producers() {
+    return producers;
+  }
+
+  /** Materialisation nodes that must finish first (side inputs read by this node). */
+  public List<Integer> prerequisites() {
+    return prerequisites;
+  }
+
+  public List<PCollectionView<?>> sideInputs() {
+    List<PCollectionView<?>> views = new ArrayList<>();
+    for (TransformSpec spec : specs) {
+      if (spec instanceof ParDoSpec parDo) {
+        views.addAll(parDo.sideInputs());
+      }
+    }
+    return views;
+  }
+
+  public int portOf(PCollection<?> collection) {
+    int port = outputs.indexOf(collection);
+    if (port < 0) {
+      port = outputs.size();
+      outputs.add(collection);
+    }
+    return port;
+  }
+
+  public String name() {
+    if (kind == Kind.MATERIALIZE) {
+      return "Materialize[" + input.getName() + "]";
+    }
+    if (specs.size() == 1) {
+      return specs.get(0).name();
+    }
+    return specs.get(0).name() + " -> ... -> " + specs.get(specs.size() - 1).name();
+  }
+}

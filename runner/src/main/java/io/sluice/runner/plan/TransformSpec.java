@@ -1,0 +1,19 @@
+package io.sluice.runner.plan;
+
+import java.util.List;
+import org.apache.beam.sdk.values.PCollection;
+
+/** What a translator emits for one Beam transform: a logical operator, before fusion. */
+public sealed interface TransformSpec
+    permits ImpulseSpec, ReadSpec, ParDoSpec, WindowAssignSpec, GroupByKeySpec, CombinePerKeySpec, FlattenSpec {
+  /** The Beam transform's full name; errors and metrics use it. */
+  String name();
+
+  /** Main inputs (side inputs are not listed here). */
+  List<PCollection<?>> inputs();
+
+  /** Whether the spec works element by element and can be fused with its producer. */
+  default boolean elementWise() {
+    return false;
+  }
+}

@@ -1,0 +1,48 @@
+package io.sluice.runner.translate;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.runners.AppliedPTransform;
+import org.apache.beam.sdk.util.construction.PTransformTranslation;
+
+/** URN → translators, most specialised first; the first that can translate a transform wins. */
+public final class TranslatorRegistry {
+  private final Map<String, List<TransformTranslator>> byUrn = new HashMap<>();
+
+  public TranslatorRegistry register(String urn, TransformTranslator translator) {
+    byUrn.computeIfAbsent(urn, u -> new ArrayList<>()).add(translator);
+    return this;
+  }
+
+  /** The translators Sluice ships: Beam's primitives plus composites it runs natively. */
+  public static TranslatorRegistry defaults() {
+    PassThroughTranslator passThrough = new PassThroughTranslator();
+    return new TranslatorRegistry()
+        .register(PTransformTranslation.IMPULSE_TRANSFORM_URN, new ImpulseTranslator())
+        .register(PTransformTranslation.READ_TRANSFORM_URN, new ReadTranslator())
+        .register(PTransformTranslation.PAR_DO_TRANSFORM_URN, new ParDoTranslator())
+        .register(PTransformTranslation.GROUP_BY_KEY_TRANSFORM_URN, new GroupByKeyTranslator())
+        .register(PTransformTranslation.FLATTEN_TRANSFORM_URN, new FlattenTranslator())
+        .register(PTransformTranslation.ASSIGN_WINDOWS_TRANSFORM_URN, new WindowAssignTranslator())
+        .register(PTransformTranslation.CREATE_VIEW_TRANSFORM_URN, passThrough)
+        .register(PTransformTranslation.COMBINE_PER_KEY_TRANSFORM_URN, new CombinePerKeyTranslator())
+        .register(PTransformTranslation.RESHUFFLE_URN, passThrough)
+        .register(PTransformTranslation.REDISTRIBUTE_ARBITRARILY_URN, passThrough)
+        .register(PTransformTranslation.REDISTRIBUTE_BY_KEY_URN, passThrough);
+  }
+
+  /** The translator for {@code transform}, or null when none applies. */
+  public TransformTranslator find(String urn, AppliedPTransform<?, ?, ?> transform) {
+    if (urn == null) {
+      return null;
+    }
+    for (TransformTranslator translator : byUrn.getOrDefault(urn, List.of())) {
+      if (translator.canTranslate(transform)) {
+        return translator;
+      }
+    }
+    return null;
+  }
+}
