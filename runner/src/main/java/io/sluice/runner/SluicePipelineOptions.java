@@ -1,17 +1,20 @@
 package io.sluice.runner;
 
 import org.apache.beam.sdk.options.Default;
-import org.apache.beam.sdk.options.DefaultValueFactory;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
 
 /** Options of {@link SluiceRunner}; each is validated when the runner is created. */
 public interface SluicePipelineOptions extends PipelineOptions {
-  @Description("Worker threads that run tasks at once. Defaults to the number of available cores.")
-  @Default.InstanceFactory(AvailableCores.class)
-  int getParallelism();
+  /**
+   * Declared exactly as FlinkPipelineOptions declares it (Integer, default -1): Beam rejects one
+   * property declared two ways, and both runners may share a classpath. -1 means the core count.
+   */
+  @Description("Worker threads that run tasks at once; -1 (the default) means the number of available cores.")
+  @Default.Integer(-1)
+  Integer getParallelism();
 
-  void setParallelism(int parallelism);
+  void setParallelism(Integer parallelism);
 
   @Description("Target number of elements per block. A block is also a Beam bundle, so larger "
       + "blocks amortise per-bundle costs; smaller ones spread small inputs over more workers.")
@@ -33,11 +36,9 @@ public interface SluicePipelineOptions extends PipelineOptions {
 
   void setBlockOnRun(boolean block);
 
-  /** The machine's core count. */
-  class AvailableCores implements DefaultValueFactory<Integer> {
-    @Override
-    public Integer create(PipelineOptions options) {
-      return Runtime.getRuntime().availableProcessors();
-    }
+  /** The parallelism to use: the option when set, else the machine's core count. */
+  static int effectiveParallelism(SluicePipelineOptions options) {
+    Integer parallelism = options.getParallelism();
+    return parallelism == null || parallelism == -1 ? Runtime.getRuntime().availableProcessors() : parallelism;
   }
 }

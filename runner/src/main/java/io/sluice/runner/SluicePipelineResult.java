@@ -3,6 +3,7 @@ package io.sluice.runner;
 import io.sluice.runner.beam.RunMetrics;
 import io.sluice.runner.beam.TransformFailedException;
 import io.sluice.runner.engine.scheduler.OperatorFailedException;
+import io.sluice.runner.engine.scheduler.OperatorStats;
 import io.sluice.runner.engine.scheduler.StreamingExecutor;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -19,11 +20,18 @@ public final class SluicePipelineResult implements PipelineResult {
   private final StreamingExecutor executor;
   private final CompletableFuture<Void> completion;
   private final RunMetrics metrics;
+  private final String plan;
 
-  SluicePipelineResult(StreamingExecutor executor, CompletableFuture<Void> completion, RunMetrics metrics) {
+  SluicePipelineResult(StreamingExecutor executor, CompletableFuture<Void> completion, RunMetrics metrics, String plan) {
     this.executor = executor;
     this.completion = completion;
     this.metrics = metrics;
+    this.plan = plan;
+  }
+
+  /** The physical plan that ran: one operator a line, with its inputs and the transforms fused into it. */
+  public String explain() {
+    return plan;
   }
 
   @Override
@@ -84,6 +92,19 @@ public final class SluicePipelineResult implements PipelineResult {
   @Override
   public MetricResults metrics() {
     return metrics.results();
+  }
+
+  /**
+   * A per-operator summary of the run: tasks and their time, blocks, rows and bytes produced, and
+   * the peak bytes queued at each operator's input.
+   */
+  public String stats() {
+    StringBuilder out = new StringBuilder();
+    out.append(String.format("Run %s in %.3f s%n", getState(), executor.wallNanos() / 1e9));
+    for (OperatorStats operator : executor.operatorStats()) {
+      out.append("  ").append(operator.summary()).append('\n');
+    }
+    return out.toString();
   }
 
   /** Whether every thread of the run has stopped (after it finished, failed or was cancelled). */

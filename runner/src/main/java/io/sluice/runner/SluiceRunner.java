@@ -15,6 +15,7 @@ import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineRunner;
 import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsValidator;
 import org.slf4j.Logger;
@@ -36,7 +37,8 @@ public final class SluiceRunner extends PipelineRunner<SluicePipelineResult> {
 
   public static SluiceRunner fromOptions(PipelineOptions options) {
     SluicePipelineOptions sluice = PipelineOptionsValidator.validate(SluicePipelineOptions.class, options);
-    requirePositive("parallelism", sluice.getParallelism(), "use at least 1 (it defaults to the core count)");
+    requirePositive("parallelism", SluicePipelineOptions.effectiveParallelism(sluice),
+        "use at least 1, or -1 for the core count (the default)");
     requirePositive("targetBlockRows", sluice.getTargetBlockRows(), "use at least 1 (default 4096)");
     requirePositive("maxQueuedBytesPerOperator", sluice.getMaxQueuedBytesPerOperator(), "use a positive byte count");
     return new SluiceRunner(sluice);
@@ -51,11 +53,12 @@ public final class SluiceRunner extends PipelineRunner<SluicePipelineResult> {
   @Override
   public SluicePipelineResult run(Pipeline pipeline) {
     FileSystems.setDefaultPipelineOptions(options);
+    MetricsEnvironment.setMetricsSupported(true);
     PipelineTranslator.normalize(pipeline);
     PhysicalPlan plan = PhysicalPlan.fuse(new PipelineTranslator(TranslatorRegistry.defaults()).translate(pipeline));
     LOG.debug("Physical plan:\n{}", plan.explain());
     RunMetrics metrics = new RunMetrics();
-    int parallelism = options.getParallelism();
+    int parallelism = SluicePipelineOptions.effectiveParallelism(options);
     Topology topology;
     try {
       topology = new OperatorFactory(options, metrics, parallelism, options.getTargetBlockRows()).build(plan);
@@ -68,7 +71,7 @@ public final class SluiceRunner extends PipelineRunner<SluicePipelineResult> {
         ExecutionResources.cpus(parallelism),
         List.of(new ConcurrencyCapPolicy(), new DownstreamQueueBytesPolicy(options.getMaxQueuedBytesPerOperator())),
         "sluice"));
-    SluicePipelineResult result = new SluicePipelineResult(executor, executor.start(), metrics);
+    SluicePipelineResult result = new SluicePipelineResult(executor, executor.start(), metrics, plan.explain());
     if (options.isBlockOnRun()) {
       result.waitUntilFinish();
     }

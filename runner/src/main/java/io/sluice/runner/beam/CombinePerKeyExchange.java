@@ -6,6 +6,7 @@ import io.sluice.runner.engine.operator.Exchange;
 import io.sluice.runner.engine.operator.PhysicalOperator.OutputBlock;
 import io.sluice.runner.plan.CombinePerKeySpec;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +37,9 @@ final class CombinePerKeyExchange implements Exchange {
 
   private record WindowedKey(Object structuralKey, BoundedWindow window) {}
 
+  /** Accumulators are opaque here; charged a flat size for accounting. */
+  private static final long BYTES_PER_PARTIAL = 64;
+
   @SuppressWarnings("unchecked")
   CombinePerKeyExchange(CombinePerKeySpec spec, int partitions, OperatorContext context) {
     this.spec = spec;
@@ -51,39 +55,71 @@ final class CombinePerKeyExchange implements Exchange {
 
   @Override
   public Block[] partition(Block input) throws Exception {
-    Map<WindowedKey, Partial> partials = new HashMap<>();
+    // Accumulators per window, then per structural key; elements almost always share one window
+    // (the global one), so the last window's map is kept at hand.
+    Map<BoundedWindow, Map<Object, Accumulating>> byWindow = new HashMap<>();
     runAsUserCode(() -> {
+      BoundedWindow lastWindow = null;
+      Map<Object, Accumulating> lastMap = null;
       for (Object element : ((RowBlock<?>) input).elements()) {
         @SuppressWarnings("unchecked")
         WindowedValue<KV<Object, Object>> value = (WindowedValue<KV<Object, Object>>) element;
         Object key = value.getValue().getKey();
         Object structuralKey = partitioner.structuralKey(key);
-        for (BoundedWindow window : value.getWindows()) {
-          WindowedKey windowedKey = new WindowedKey(structuralKey, window);
-          Partial partial = partials.get(windowedKey);
-          Object accumulator = partial == null ? fn.createAccumulator() : partial.accumulator();
-          accumulator = fn.addInput(accumulator, value.getValue().getValue());
-          partials.put(windowedKey, new Partial(partial == null ? key : partial.key(), structuralKey, window, accumulator));
+        Collection<? extends BoundedWindow> windows = value.getWindows();
+        if (windows.size() == 1) {
+          BoundedWindow window = windows instanceof List<?> list ? (BoundedWindow) list.get(0) : windows.iterator().next();
+          if (window != lastWindow && !window.equals(lastWindow)) {
+            lastWindow = window;
+            lastMap = byWindow.computeIfAbsent(window, w -> new HashMap<>());
+          }
+          accumulate(lastMap, key, structuralKey, value.getValue().getValue());
+        } else {
+          for (BoundedWindow window : windows) {
+            accumulate(byWindow.computeIfAbsent(window, w -> new HashMap<>()), key, structuralKey, value.getValue().getValue());
+          }
         }
       }
     });
     @SuppressWarnings("unchecked")
     List<Partial>[] lists = new List[partitioner.partitions()];
-    for (Partial partial : partials.values()) {
-      int p = partitioner.partitionOf(partial.structuralKey());
-      if (lists[p] == null) {
-        lists[p] = new ArrayList<>();
+    for (Map.Entry<BoundedWindow, Map<Object, Accumulating>> window : byWindow.entrySet()) {
+      for (Map.Entry<Object, Accumulating> entry : window.getValue().entrySet()) {
+        int p = partitioner.partitionOf(entry.getKey());
+        if (lists[p] == null) {
+          lists[p] = new ArrayList<>();
+        }
+        Accumulating accumulating = entry.getValue();
+        lists[p].add(new Partial(accumulating.key, entry.getKey(), window.getKey(), accumulating.accumulator));
       }
-      lists[p].add(partial);
     }
     Block[] blocks = new Block[lists.length];
-    long bytesPerPartial = 64;
     for (int p = 0; p < lists.length; p++) {
       if (lists[p] != null) {
-        blocks[p] = new RowBlock<>(lists[p], bytesPerPartial * lists[p].size());
+        blocks[p] = new RowBlock<>(lists[p], BYTES_PER_PARTIAL * lists[p].size());
       }
     }
     return blocks;
+  }
+
+  private void accumulate(Map<Object, Accumulating> accumulators, Object key, Object structuralKey, Object input) {
+    Accumulating accumulating = accumulators.get(structuralKey);
+    if (accumulating == null) {
+      accumulating = new Accumulating(key, fn.createAccumulator());
+      accumulators.put(structuralKey, accumulating);
+    }
+    accumulating.accumulator = fn.addInput(accumulating.accumulator, input);
+  }
+
+  /** A key's running accumulator within one partition task; never leaves the task. */
+  private static final class Accumulating {
+    final Object key;
+    Object accumulator;
+
+    Accumulating(Object key, Object accumulator) {
+      this.key = key;
+      this.accumulator = accumulator;
+    }
   }
 
   @Override

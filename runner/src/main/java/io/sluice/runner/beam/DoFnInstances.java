@@ -1,5 +1,6 @@
 package io.sluice.runner.beam;
 
+import org.apache.beam.runners.core.InMemoryBundleFinalizer;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.reflect.DoFnInvokers;
@@ -14,6 +15,17 @@ final class DoFnInstances {
     DoFn<I, O> fn = (DoFn<I, O>) SerializableUtils.clone(prototype);
     DoFnInvokers.tryInvokeSetupFor(fn, options);
     return fn;
+  }
+
+  /** Runs the bundle-finalization callbacks of a bundle whose output has been committed. */
+  static void finalizeBundle(InMemoryBundleFinalizer finalizer, String transform) {
+    for (InMemoryBundleFinalizer.Finalization finalization : finalizer.getAndClearFinalizations()) {
+      try {
+        finalization.getCallback().onBundleSuccess();
+      } catch (Exception e) {
+        throw TransformFailedException.attribute(transform, e);
+      }
+    }
   }
 
   static void tearDown(DoFn<?, ?> fn, Throwable failure) {

@@ -8,6 +8,9 @@ import io.sluice.runner.plan.ParDoSpec;
 import io.sluice.runner.plan.PlanNode;
 import io.sluice.runner.plan.TransformSpec;
 import io.sluice.runner.plan.WindowAssignSpec;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -22,6 +25,8 @@ import org.apache.beam.runners.core.StateInternals;
 import org.apache.beam.runners.core.StepContext;
 import org.apache.beam.runners.core.TimerInternals;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
+import org.apache.beam.sdk.metrics.MetricsContainer;
+import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.WindowFn;
@@ -95,6 +100,7 @@ final class FusedStageFunction implements BlockFunction {
     private final List<Node> nodes = new ArrayList<>();
     private final Map<PCollection<?>, List<ElementSink>> consumers = new HashMap<>();
     private final InMemoryBundleFinalizer finalizer = new InMemoryBundleFinalizer();
+    private final MetricsRouter router = new MetricsRouter();
     private final List<ParDoNode> parDoNodes = new ArrayList<>();
     private MetricsContainerStepMap taskMetrics;
     private BlockBuilder[] builders;
@@ -144,7 +150,7 @@ final class FusedStageFunction implements BlockFunction {
         builders[port] = new BlockBuilder(port, ports.get(port).getCoder(), context.targetBlockRows(), outputs);
       }
       boolean succeeded = false;
-      try {
+      try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(router)) {
         for (Node n : nodes) {
           n.start();
         }
@@ -159,16 +165,12 @@ final class FusedStageFunction implements BlockFunction {
           builder.seal();
         }
         succeeded = true;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e); // restoring the previous container does not do I/O
       } finally {
         context.metrics().merge(taskMetrics, succeeded);
       }
-      for (InMemoryBundleFinalizer.Finalization finalization : finalizer.getAndClearFinalizations()) {
-        try {
-          finalization.getCallback().onBundleSuccess();
-        } catch (Exception e) {
-          throw TransformFailedException.attribute(node.name(), e);
-        }
-      }
+      DoFnInstances.finalizeBundle(finalizer, node.name());
       return outputs;
     }
 
@@ -192,6 +194,8 @@ final class FusedStageFunction implements BlockFunction {
     private final StageInstance instance;
     private Map<TupleTag<?>, ElementSink> sinks;
     private ElementSink mainSink;
+    /** This task's container for this transform, looked up once per task rather than per element. */
+    private MetricsContainer metrics;
 
     ParDoNode(ParDoSpec spec, StageInstance instance) {
       this.spec = spec;
@@ -223,8 +227,7 @@ final class FusedStageFunction implements BlockFunction {
           }
         }
       };
-      this.runner = ParDoRunners.create(spec, fn, context, receiver, stepContext,
-          () -> instance.taskMetrics.getContainer(spec.name()));
+      this.runner = ParDoRunners.create(spec, fn, context, receiver, stepContext);
       instance.parDoNodes.add(this);
     }
 
@@ -241,28 +244,38 @@ final class FusedStageFunction implements BlockFunction {
     @Override
     public void start() {
       link();
+      metrics = instance.taskMetrics.getContainer(spec.name());
+      MetricsContainer previous = instance.router.enter(metrics);
       try {
         runner.startBundle();
       } catch (RuntimeException e) {
         throw TransformFailedException.attribute(spec.name(), e);
+      } finally {
+        instance.router.enter(previous);
       }
     }
 
     @Override
     public void accept(WindowedValue<Object> element) {
+      MetricsContainer previous = instance.router.enter(metrics);
       try {
         runner.processElement(element);
       } catch (RuntimeException e) {
         throw TransformFailedException.attribute(spec.name(), e);
+      } finally {
+        instance.router.enter(previous);
       }
     }
 
     @Override
     public void finish() {
+      MetricsContainer previous = instance.router.enter(metrics);
       try {
         runner.finishBundle();
       } catch (RuntimeException e) {
         throw TransformFailedException.attribute(spec.name(), e);
+      } finally {
+        instance.router.enter(previous);
       }
     }
 

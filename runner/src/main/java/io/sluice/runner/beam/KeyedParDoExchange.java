@@ -5,6 +5,7 @@ import io.sluice.runner.engine.operator.Exchange;
 import io.sluice.runner.engine.operator.PhysicalOperator.OutputBlock;
 import io.sluice.runner.plan.ParDoSpec;
 import io.sluice.runner.plan.PlanNode;
+import java.io.Closeable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,6 +27,7 @@ import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.state.TimeDomain;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
@@ -138,8 +140,7 @@ final class KeyedParDoExchange implements Exchange {
     MetricsContainerStepMap taskMetrics = new MetricsContainerStepMap();
     WindowingStrategy<?, ?> strategy = spec.input().getWindowingStrategy();
     Coder<BoundedWindow> windowCoder = (Coder<BoundedWindow>) strategy.getWindowFn().windowCoder();
-    DoFnRunner<Object, Object> simple = ParDoRunners.create(spec, fn, context, receiver, stepContext,
-        () -> taskMetrics.getContainer(spec.name()));
+    DoFnRunner<Object, Object> simple = ParDoRunners.create(spec, fn, context, receiver, stepContext);
     DoFnRunner<Object, Object> runner = DoFnRunners.defaultStatefulDoFnRunner(
         fn,
         (Coder) spec.input().getCoder(),
@@ -152,7 +153,7 @@ final class KeyedParDoExchange implements Exchange {
     Map<Object, InMemoryTimerInternals> timersByKey = new HashMap<>();
     Map<Object, InMemoryStateInternals<Object>> stateByKey = new HashMap<>();
     boolean succeeded = false;
-    try {
+    try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(taskMetrics.getContainer(spec.name()))) {
       runner.startBundle();
       for (KeyPartitioner.KeyGroup group : groups.values()) {
         InMemoryTimerInternals timers = new InMemoryTimerInternals();
@@ -175,20 +176,12 @@ final class KeyedParDoExchange implements Exchange {
         builder.seal();
       }
       succeeded = true;
-    } catch (RuntimeException e) {
-      throw TransformFailedException.attribute(spec.name(), e);
     } catch (Exception e) {
       throw TransformFailedException.attribute(spec.name(), e);
     } finally {
       context.metrics().merge(taskMetrics, succeeded);
     }
-    for (InMemoryBundleFinalizer.Finalization finalization : finalizer.getAndClearFinalizations()) {
-      try {
-        finalization.getCallback().onBundleSuccess();
-      } catch (Exception e) {
-        throw TransformFailedException.attribute(spec.name(), e);
-      }
-    }
+    DoFnInstances.finalizeBundle(finalizer, spec.name());
     return outputs;
   }
 

@@ -4,6 +4,7 @@ import io.sluice.runner.engine.operator.AllToAllOperator;
 import io.sluice.runner.engine.operator.CollectingSink;
 import io.sluice.runner.engine.operator.MapOperator;
 import io.sluice.runner.engine.operator.PhysicalOperator;
+import io.sluice.runner.engine.operator.RebalanceFunction;
 import io.sluice.runner.engine.operator.SourceOperator;
 import io.sluice.runner.engine.operator.SplitReader;
 import io.sluice.runner.engine.scheduler.Topology;
@@ -19,9 +20,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToIntFunction;
+import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.io.BoundedSource;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.WindowedValue;
 
 /** Turns a physical plan into running engine operators wired into a {@link Topology}. */
 public final class OperatorFactory {
@@ -69,6 +75,8 @@ public final class OperatorFactory {
     switch (node.kind()) {
       case MATERIALIZE:
         return new CollectingSink(node.name());
+      case REBALANCE:
+        return new MapOperator(node.name(), new RebalanceFunction(parallelism * 4, keyGrouping(node.input())), parallelism);
       case FUSED_STAGE:
         return new MapOperator(node.name(), new FusedStageFunction(node, context), parallelism);
       case SOURCE:
@@ -87,6 +95,19 @@ public final class OperatorFactory {
         break;
     }
     throw new IllegalArgumentException("cannot run " + node.kind() + " " + node.name());
+  }
+
+  /** For KV collections, slices by key so that a reshuffle keeps each key's elements in order. */
+  private static ToIntFunction<Object> keyGrouping(PCollection<?> collection) {
+    if (!(collection.getCoder() instanceof KvCoder<?, ?> kvCoder)) {
+      return null;
+    }
+    KeyPartitioner keys = new KeyPartitioner(kvCoder.getKeyCoder(), 1);
+    return element -> {
+      Object key = ((KV<?, ?>) ((WindowedValue<?>) element).getValue()).getKey();
+      Object structural = keys.structuralKey(key);
+      return structural == null ? 0 : structural.hashCode();
+    };
   }
 
   private List<SplitReader> splits(TransformSpec spec, OperatorContext context) throws Exception {
@@ -110,10 +131,8 @@ public final class OperatorFactory {
     } catch (Exception e) {
       estimated = 0;
     }
-    if (estimated <= 0 || parallelism <= 1) {
-      return List.of(source);
-    }
-    long desiredBundleBytes = Math.max(1, estimated / (parallelism * 4L));
+    // Without an estimate, split into bundles of a size that still gives several splits per GiB.
+    long desiredBundleBytes = estimated > 0 ? Math.max(1, estimated / (parallelism * 4L)) : 64L << 20;
     // Sources may report metrics while splitting; they belong to the read transform.
     List<? extends BoundedSource<?>> splits =
         metrics.runScoped(read.name(), () -> source.split(desiredBundleBytes, options));

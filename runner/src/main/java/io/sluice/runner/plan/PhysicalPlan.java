@@ -87,6 +87,9 @@ public final class PhysicalPlan {
     if (spec instanceof ImpulseSpec || spec instanceof ReadSpec) {
       return PlanNode.Kind.SOURCE;
     }
+    if (spec instanceof RebalanceSpec) {
+      return PlanNode.Kind.REBALANCE;
+    }
     return spec.elementWise() ? PlanNode.Kind.FUSED_STAGE : PlanNode.Kind.ALL_TO_ALL;
   }
 
@@ -129,6 +132,8 @@ public final class PhysicalPlan {
     } else if (spec instanceof CombinePerKeySpec s) {
       return List.of(s.output());
     } else if (spec instanceof FlattenSpec s) {
+      return List.of(s.output());
+    } else if (spec instanceof RebalanceSpec s) {
       return List.of(s.output());
     }
     throw new IllegalArgumentException("unknown spec " + spec);

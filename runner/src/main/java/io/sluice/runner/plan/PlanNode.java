@@ -15,6 +15,7 @@ public final class PlanNode {
     SOURCE,
     FUSED_STAGE,
     ALL_TO_ALL,
+    REBALANCE,
     MATERIALIZE
   }
 

@@ -5,7 +5,8 @@ import org.apache.beam.sdk.values.PCollection;
 
 /** What a translator emits for one Beam transform: a logical operator, before fusion. */
 public sealed interface TransformSpec
-    permits ImpulseSpec, ReadSpec, ParDoSpec, WindowAssignSpec, GroupByKeySpec, CombinePerKeySpec, FlattenSpec {
+    permits ImpulseSpec, ReadSpec, ParDoSpec, WindowAssignSpec, GroupByKeySpec, CombinePerKeySpec, FlattenSpec,
+        RebalanceSpec {
   /** The Beam transform's full name; errors and metrics use it. */
   String name();
 

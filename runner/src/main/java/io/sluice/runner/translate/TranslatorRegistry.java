@@ -18,7 +18,7 @@ public final class TranslatorRegistry {
 
   /** The translators Sluice ships: Beam's primitives plus composites it runs natively. */
   public static TranslatorRegistry defaults() {
-    PassThroughTranslator passThrough = new PassThroughTranslator();
+    RebalanceTranslator rebalance = new RebalanceTranslator();
     return new TranslatorRegistry()
         .register(PTransformTranslation.IMPULSE_TRANSFORM_URN, new ImpulseTranslator())
         .register(PTransformTranslation.READ_TRANSFORM_URN, new ReadTranslator())
@@ -26,11 +26,11 @@ public final class TranslatorRegistry {
         .register(PTransformTranslation.GROUP_BY_KEY_TRANSFORM_URN, new GroupByKeyTranslator())
         .register(PTransformTranslation.FLATTEN_TRANSFORM_URN, new FlattenTranslator())
         .register(PTransformTranslation.ASSIGN_WINDOWS_TRANSFORM_URN, new WindowAssignTranslator())
-        .register(PTransformTranslation.CREATE_VIEW_TRANSFORM_URN, passThrough)
+        .register(PTransformTranslation.CREATE_VIEW_TRANSFORM_URN, new CreateViewTranslator())
         .register(PTransformTranslation.COMBINE_PER_KEY_TRANSFORM_URN, new CombinePerKeyTranslator())
-        .register(PTransformTranslation.RESHUFFLE_URN, passThrough)
-        .register(PTransformTranslation.REDISTRIBUTE_ARBITRARILY_URN, passThrough)
-        .register(PTransformTranslation.REDISTRIBUTE_BY_KEY_URN, passThrough);
+        .register(PTransformTranslation.RESHUFFLE_URN, rebalance)
+        .register(PTransformTranslation.REDISTRIBUTE_ARBITRARILY_URN, rebalance)
+        .register(PTransformTranslation.REDISTRIBUTE_BY_KEY_URN, rebalance);
   }
 
   /** The translator for {@code transform}, or null when none applies. */

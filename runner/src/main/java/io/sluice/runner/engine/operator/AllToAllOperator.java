@@ -3,17 +3,25 @@ package io.sluice.runner.engine.operator;
 import io.sluice.runner.engine.block.Block;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Partitions input blocks as they arrive (one task per block), and once all input is partitioned
  * runs one reduce task per non-empty partition. Group-by-key, combine and keyed state all run on it.
+ * Partition tasks run concurrently, but their pieces are assembled in the order the input blocks
+ * arrived, so a key's elements reach the reducer in arrival order.
  */
 public final class AllToAllOperator implements PhysicalOperator {
   private final String name;
   private final Exchange exchange;
   private final ArrayDeque<Block> inputs = new ArrayDeque<>();
   private final List<List<Block>> partitions = new ArrayList<>();
+  /** Partitioned pieces by input sequence number, until every earlier block has been placed too. */
+  private final Map<Long, Block[]> outOfOrder = new HashMap<>();
+  private long nextSequence;
+  private long nextToPlace;
   private final ArrayDeque<Integer> reducible = new ArrayDeque<>();
   private final OutputQueue outputs = new OutputQueue();
   private final int maxConcurrency;
@@ -61,7 +69,7 @@ public final class AllToAllOperator implements PhysicalOperator {
     Block input = inputs.poll();
     if (input != null) {
       running++;
-      return new PartitionTask(input);
+      return new PartitionTask(input, nextSequence++);
     }
     Integer partition = reducible.poll();
     if (partition != null) {
@@ -77,10 +85,14 @@ public final class AllToAllOperator implements PhysicalOperator {
   public void taskCompleted(Task task) {
     running--;
     if (task instanceof PartitionTask partitioned) {
-      Block[] parts = partitioned.result;
-      for (int i = 0; i < parts.length; i++) {
-        if (parts[i] != null && parts[i].rows() > 0) {
-          partitions.get(i).add(parts[i]);
+      outOfOrder.put(partitioned.sequence, partitioned.result);
+      Block[] parts;
+      while ((parts = outOfOrder.remove(nextToPlace)) != null) {
+        nextToPlace++;
+        for (int i = 0; i < parts.length; i++) {
+          if (parts[i] != null && parts[i].rows() > 0) {
+            partitions.get(i).add(parts[i]);
+          }
         }
       }
       startReducingIfReady();
@@ -127,10 +139,12 @@ public final class AllToAllOperator implements PhysicalOperator {
 
   private final class PartitionTask implements Task {
     final Block input;
+    final long sequence;
     Block[] result;
 
-    PartitionTask(Block input) {
+    PartitionTask(Block input, long sequence) {
       this.input = input;
+      this.sequence = sequence;
     }
 
     @Override

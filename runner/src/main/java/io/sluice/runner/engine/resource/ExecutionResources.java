@@ -8,9 +8,9 @@ public record ExecutionResources(double cpus, double gpus, long memoryBytes) {
   public static final ExecutionResources ZERO = new ExecutionResources(0, 0, 0);
 
   public ExecutionResources {
-    if (cpus < 0 || gpus < 0 || memoryBytes < 0) {
+    if (!(cpus >= 0) || !(gpus >= 0) || memoryBytes < 0) { // also rejects NaN
       throw new IllegalArgumentException(
-          "resources must not be negative: cpus=" + cpus + ", gpus=" + gpus + ", memoryBytes=" + memoryBytes);
+          "resources must be non-negative numbers: cpus=" + cpus + ", gpus=" + gpus + ", memoryBytes=" + memoryBytes);
     }
   }
 

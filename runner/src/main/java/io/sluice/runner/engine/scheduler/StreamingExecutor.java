@@ -43,6 +43,8 @@ public final class StreamingExecutor {
   private ExecutionResources inUse = ExecutionResources.ZERO;
   private int runningTasks;
   private Thread schedulerThread;
+  private volatile long startNanos;
+  private volatile long endNanos;
 
   public StreamingExecutor(Topology topology, ExecutorConfig config) {
     this.topology = topology;
@@ -66,6 +68,7 @@ public final class StreamingExecutor {
 
   /** Starts the scheduling thread; the future completes when every operator has finished. */
   public CompletableFuture<Void> start() {
+    startNanos = System.nanoTime();
     schedulerThread = threads(config.threadNamePrefix() + "-scheduler").newThread(this::runLoop);
     schedulerThread.start();
     return done;
@@ -75,6 +78,21 @@ public final class StreamingExecutor {
   public void cancel() {
     cancelRequested = true;
     completions.offer(Completion.WAKE_UP);
+  }
+
+  /** Per-operator statistics, in topological order; final once the run has completed. */
+  public List<OperatorStats> operatorStats() {
+    List<OperatorStats> stats = new ArrayList<>(ops.size());
+    for (OpState state : ops) {
+      stats.add(state.stats);
+    }
+    return stats;
+  }
+
+  /** Wall time from start to completion, or until now while running. */
+  public long wallNanos() {
+    long end = endNanos;
+    return (end == 0 ? System.nanoTime() : end) - startNanos;
   }
 
   /** Whether the scheduling thread and every worker thread have ended. */
@@ -90,6 +108,7 @@ public final class StreamingExecutor {
       failure = t;
     }
     failure = shutDown(failure);
+    endNanos = System.nanoTime();
     if (failure == null) {
       done.complete(null);
     } else {
@@ -125,6 +144,7 @@ public final class StreamingExecutor {
 
   private void complete(Completion completion) {
     OpState state = completion.op;
+    state.stats.taskFinished(completion.nanos);
     state.running--;
     runningTasks--;
     inUse = inUse.subtract(state.op.taskResources());
@@ -147,33 +167,41 @@ public final class StreamingExecutor {
   private boolean pump() {
     boolean progressed = false;
     for (OpState state : ops) {
-      if (state.finished) {
-        continue;
-      }
-      progressed |= drainOutputs(state);
-      PhysicalOperator op = state.op;
-      while (!state.inputQueue.isEmpty() && op.needsInput()) {
-        Block block = state.inputQueue.poll();
-        state.queuedBytes -= block.bytes();
-        op.addInput(block);
-        progressed = true;
-      }
-      if (!state.inputFinished && state.openUpstreamEdges == 0 && state.inputQueue.isEmpty()) {
-        state.inputFinished = true;
-        op.finishInput();
-        progressed = true;
-      }
-      if (state.inputFinished && state.running == 0 && op.isFinished()) {
-        drainOutputs(state);
-        state.finished = true;
-        for (OpState consumer : state.downstreamEdges()) {
-          consumer.openUpstreamEdges--;
+      if (!state.finished) {
+        try {
+          progressed |= pump(state);
+        } catch (RuntimeException e) {
+          throw new OperatorFailedException(state.op.name(), e);
         }
-        for (OpState dependent : state.dependents) {
-          dependent.pendingPrerequisites--;
-        }
-        progressed = true;
       }
+    }
+    return progressed;
+  }
+
+  private boolean pump(OpState state) {
+    boolean progressed = drainOutputs(state);
+    PhysicalOperator op = state.op;
+    while (!state.inputQueue.isEmpty() && op.needsInput()) {
+      Block block = state.inputQueue.poll();
+      state.queuedBytes -= block.bytes();
+      op.addInput(block);
+      progressed = true;
+    }
+    if (!state.inputFinished && state.openUpstreamEdges == 0 && state.inputQueue.isEmpty()) {
+      state.inputFinished = true;
+      op.finishInput();
+      progressed = true;
+    }
+    if (state.inputFinished && state.running == 0 && op.isFinished()) {
+      drainOutputs(state);
+      state.finished = true;
+      for (OpState consumer : state.downstreamEdges()) {
+        consumer.openUpstreamEdges--;
+      }
+      for (OpState dependent : state.dependents) {
+        dependent.pendingPrerequisites--;
+      }
+      progressed = true;
     }
     return progressed;
   }
@@ -182,9 +210,11 @@ public final class StreamingExecutor {
     boolean progressed = false;
     OutputBlock output;
     while ((output = state.op.pollOutput()) != null) {
+      state.stats.emitted(output.block().rows(), output.block().bytes());
       for (OpState consumer : state.consumersOf(output.port())) {
         consumer.inputQueue.add(output.block());
         consumer.queuedBytes += output.block().bytes();
+        consumer.stats.queued(consumer.queuedBytes);
       }
       progressed = true;
     }
@@ -219,7 +249,11 @@ public final class StreamingExecutor {
   }
 
   private boolean isRunnable(OpState state) {
-    return !state.finished && state.pendingPrerequisites == 0 && state.op.hasTask();
+    try {
+      return !state.finished && state.pendingPrerequisites == 0 && state.op.hasTask();
+    } catch (RuntimeException e) {
+      throw new OperatorFailedException(state.op.name(), e);
+    }
   }
 
   private boolean fitsResources(OpState state) {
@@ -246,7 +280,12 @@ public final class StreamingExecutor {
   }
 
   private boolean submit(OpState state) {
-    Task task = state.op.pollTask();
+    Task task;
+    try {
+      task = state.op.pollTask();
+    } catch (RuntimeException e) {
+      throw new OperatorFailedException(state.op.name(), e);
+    }
     if (task == null) {
       return false;
     }
@@ -256,12 +295,13 @@ public final class StreamingExecutor {
     workers.execute(
         () -> {
           Throwable error = null;
+          long started = System.nanoTime();
           try {
             task.run();
           } catch (Throwable t) {
             error = t;
           }
-          completions.offer(new Completion(state, task, error));
+          completions.offer(new Completion(state, task, error, System.nanoTime() - started));
         });
     return true;
   }
@@ -314,14 +354,15 @@ public final class StreamingExecutor {
     };
   }
 
-  private record Completion(OpState op, Task task, Throwable error) {
-    static final Completion WAKE_UP = new Completion(null, null, null);
+  private record Completion(OpState op, Task task, Throwable error, long nanos) {
+    static final Completion WAKE_UP = new Completion(null, null, null, 0);
   }
 
   /** The executor's bookkeeping for one operator; touched only by the scheduling thread. */
   private static final class OpState implements OperatorLoad {
     final int id;
     final PhysicalOperator op;
+    final OperatorStats stats;
     final ArrayDeque<Block> inputQueue = new ArrayDeque<>();
     final List<List<OpState>> consumersByPort = new ArrayList<>();
     final List<OpState> downstream = new ArrayList<>();
@@ -336,6 +377,7 @@ public final class StreamingExecutor {
     OpState(int id, PhysicalOperator op) {
       this.id = id;
       this.op = op;
+      this.stats = new OperatorStats(op.name());
     }
 
     List<OpState> consumersOf(int port) {

@@ -5,10 +5,10 @@ import java.util.List;
 import org.apache.beam.sdk.runners.AppliedPTransform;
 
 /**
- * Transforms whose output is their input: a view's collection (materialised separately for its
- * readers) and Reshuffle/Redistribute, whose rebalancing the block queues already provide.
+ * A view's collection is its input, unchanged; readers get it through a materialisation that the
+ * planner adds for every side input.
  */
-final class PassThroughTranslator implements TransformTranslator {
+final class CreateViewTranslator implements TransformTranslator {
   @Override
   public void translate(AppliedPTransform<?, ?, ?> transform, TranslationContext context) {
     context.emit(new FlattenSpec(transform.getFullName(), List.of(TranslationContext.mainInput(transform)),

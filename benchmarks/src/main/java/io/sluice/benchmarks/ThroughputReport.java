@@ -1,0 +1,58 @@
+package io.sluice.benchmarks;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/** Prints the throughput results as a table plus Sluice's head-to-head ratios. */
+final class ThroughputReport {
+
+  private ThroughputReport() {}
+
+  static void print(PrintStream out, long records, List<ThroughputResult> results) {
+    out.printf("%nThroughput: N=%,d records, %d cores%n", records, Runners.CORES);
+    out.printf("%-8s %10s %14s %9s  %s%n", "runner", "wall s", "records/s", "x loop", "checksum");
+    OptionalDouble loop = secondsOf(results, "loop");
+    for (ThroughputResult r : results) {
+      if (r.status() == ThroughputResult.Status.NOT_AVAILABLE) {
+        out.printf("%-8s %s%n", r.runner(), "not available");
+        continue;
+      }
+      if (r.status() == ThroughputResult.Status.FAILED) {
+        out.printf("%-8s FAILED: %s%n", r.runner(), r.detail());
+        continue;
+      }
+      double s = r.seconds().orElse(TimedRuns.seconds(r.nanos()));
+      out.printf(
+          "%-8s %10.3f %,14.0f %9s  %016x%s%n",
+          r.runner(),
+          s,
+          records / s,
+          loop.isPresent() ? String.format("%.2f", s / loop.getAsDouble()) : "n/a",
+          r.checksum(),
+          r.status() == ThroughputResult.Status.OK ? "" : "  MISMATCH: " + r.detail());
+    }
+    printRatio(out, results, "flink");
+    printRatio(out, results, "direct");
+    out.println(
+        "x loop = runner wall time / hand-written loop wall time (1.00 = no framework overhead).");
+  }
+
+  private static void printRatio(PrintStream out, List<ThroughputResult> results, String other) {
+    OptionalDouble sluice = secondsOf(results, "sluice");
+    OptionalDouble baseline = secondsOf(results, other);
+    if (sluice.isPresent() && baseline.isPresent()) {
+      double ratio = sluice.getAsDouble() / baseline.getAsDouble();
+      out.printf(
+          "Sluice vs %-6s: %.2fx the wall time (%s)%n",
+          other, ratio, ratio < 1 ? String.format("%.2fx faster", 1 / ratio) : "not faster");
+    }
+  }
+
+  private static OptionalDouble secondsOf(List<ThroughputResult> results, String runner) {
+    Optional<ThroughputResult> match =
+        results.stream().filter(r -> r.runner().equals(runner)).findFirst();
+    return match.isPresent() ? match.get().seconds() : OptionalDouble.empty();
+  }
+}

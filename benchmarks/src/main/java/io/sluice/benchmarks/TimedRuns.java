@@ -1,0 +1,41 @@
+package io.sluice.benchmarks;
+
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+
+/** Timing helpers shared by both benchmarks. */
+final class TimedRuns {
+
+  private TimedRuns() {}
+
+  /**
+   * Runs {@code pipeline} to completion and returns the elapsed nanoseconds from {@code run()} until
+   * {@code waitUntilFinish()} returns. Both calls are inside the window because some runners
+   * (DirectRunner, Flink attached mode) do all their work inside {@code run()} and others return
+   * immediately; only the sum is comparable across runners.
+   */
+  static long runToDone(Pipeline pipeline) {
+    settleHeap();
+    long start = System.nanoTime();
+    PipelineResult result = pipeline.run();
+    PipelineResult.State state = result.waitUntilFinish();
+    long elapsed = System.nanoTime() - start;
+    if (state != PipelineResult.State.DONE) {
+      throw new IllegalStateException("Pipeline finished in state " + state + ", expected DONE");
+    }
+    return elapsed;
+  }
+
+  /**
+   * Asks for a full GC before a timed section so garbage left by the previous runner is less
+   * likely to be collected on the next runner's clock. Best effort only: it reduces, not removes,
+   * cross-run interference.
+   */
+  static void settleHeap() {
+    System.gc();
+  }
+
+  static double seconds(long nanos) {
+    return nanos / 1e9;
+  }
+}

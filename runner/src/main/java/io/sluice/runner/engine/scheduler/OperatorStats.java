@@ -1,0 +1,87 @@
+package io.sluice.runner.engine.scheduler;
+
+/**
+ * What one operator did during a run. Written by the scheduling thread only; read after the run
+ * (or approximately during it, for progress).
+ */
+public final class OperatorStats {
+  private final String name;
+  private long tasks;
+  private long taskNanos;
+  private long maxTaskNanos;
+  private long blocksOut;
+  private long rowsOut;
+  private long bytesOut;
+  private long peakQueuedBytes;
+
+  OperatorStats(String name) {
+    this.name = name;
+  }
+
+  void taskFinished(long nanos) {
+    tasks++;
+    taskNanos += nanos;
+    maxTaskNanos = Math.max(maxTaskNanos, nanos);
+  }
+
+  void emitted(int rows, long bytes) {
+    blocksOut++;
+    rowsOut += rows;
+    bytesOut += bytes;
+  }
+
+  void queued(long queuedBytes) {
+    peakQueuedBytes = Math.max(peakQueuedBytes, queuedBytes);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public long tasks() {
+    return tasks;
+  }
+
+  public long taskNanos() {
+    return taskNanos;
+  }
+
+  public long blocksOut() {
+    return blocksOut;
+  }
+
+  public long rowsOut() {
+    return rowsOut;
+  }
+
+  public long bytesOut() {
+    return bytesOut;
+  }
+
+  /** The most bytes ever waiting in this operator's input queue. */
+  public long peakQueuedBytes() {
+    return peakQueuedBytes;
+  }
+
+  /** One line, in the spirit of Ray Data's per-operator stats. */
+  public String summary() {
+    double taskSeconds = taskNanos / 1e9;
+    return String.format(
+        "%s: %d tasks (%.3f s total, mean %.1f ms, max %.1f ms); out %d blocks, %d rows, %s; peak queued in %s",
+        name, tasks, taskSeconds, tasks == 0 ? 0.0 : taskNanos / 1e6 / tasks, maxTaskNanos / 1e6,
+        blocksOut, rowsOut, bytes(bytesOut), bytes(peakQueuedBytes));
+  }
+
+  static String bytes(long bytes) {
+    if (bytes < 1024) {
+      return bytes + " B";
+    }
+    if (bytes < 1024 * 1024) {
+      return String.format("%.1f KiB", bytes / 1024.0);
+    }
+    if (bytes < 1024L * 1024 * 1024) {
+      return String.format("%.1f MiB", bytes / (1024.0 * 1024));
+    }
+    return String.format("%.2f GiB", bytes / (1024.0 * 1024 * 1024));
+  }
+}

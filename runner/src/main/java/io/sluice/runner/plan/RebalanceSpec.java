@@ -1,0 +1,12 @@
+package io.sluice.runner.plan;
+
+import java.util.List;
+import org.apache.beam.sdk.values.PCollection;
+
+/** Reshuffle / Redistribute: the same elements, spread over more blocks so all workers share them. */
+public record RebalanceSpec(String name, PCollection<?> input, PCollection<?> output) implements TransformSpec {
+  @Override
+  public List<PCollection<?>> inputs() {
+    return List.of(input);
+  }
+}

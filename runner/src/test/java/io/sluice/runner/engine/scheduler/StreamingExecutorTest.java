@@ -1,0 +1,951 @@
+package io.sluice.runner.engine.scheduler;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.runner.engine.backpressure.BackpressurePolicy;
+import io.sluice.runner.engine.backpressure.ConcurrencyCapPolicy;
+import io.sluice.runner.engine.backpressure.DownstreamQueueBytesPolicy;
+import io.sluice.runner.engine.block.Block;
+import io.sluice.runner.engine.block.RowBlock;
+import io.sluice.runner.engine.operator.AllToAllOperator;
+import io.sluice.runner.engine.operator.BlockFunction;
+import io.sluice.runner.engine.operator.CollectingSink;
+import io.sluice.runner.engine.operator.Exchange;
+import io.sluice.runner.engine.operator.MapOperator;
+import io.sluice.runner.engine.operator.PhysicalOperator;
+import io.sluice.runner.engine.operator.PhysicalOperator.OutputBlock;
+import io.sluice.runner.engine.operator.SourceOperator;
+import io.sluice.runner.engine.operator.SplitReader;
+import io.sluice.runner.engine.operator.Task;
+import io.sluice.runner.engine.resource.ExecutionResources;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Runs small topologies of the engine's own operators over {@code RowBlock<Integer>} with fake
+ * splits, functions and exchanges. No assertion depends on timing; sleeps only make a race that
+ * the executor must prevent likely to show if it did not.
+ */
+@Timeout(value = 20, unit = SECONDS)
+class StreamingExecutorTest {
+  private static final long BYTES_PER_ROW = 16;
+
+  private final List<StreamingExecutor> executors = new ArrayList<>();
+
+  @AfterEach
+  void stopLeftoverRuns() {
+    // A failed assertion must not leave a run going in the background of later tests.
+    executors.forEach(StreamingExecutor::cancel);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Happy paths
+
+  @Test
+  void sourceMapSinkDeliversEveryElementExactlyOnce() throws Exception {
+    List<Integer> values = range(0, 1000);
+    List<ListSplit> splits = split(values, 5, 7, 3);
+    Topology topology = new Topology();
+    int source = topology.add(new SourceOperator("source", splits, 3));
+    int doubler = topology.add(new MapOperator("double", mapping(v -> v * 2), 4));
+    CollectingSink sink = new CollectingSink("sink");
+    int sinkId = topology.add(sink);
+    topology.connect(source, 0, doubler);
+    topology.connect(doubler, 0, sinkId);
+
+    StreamingExecutor executor = newExecutor(topology, config(4, new ConcurrencyCapPolicy(), new DownstreamQueueBytesPolicy(1 << 20)));
+    awaitSuccess(executor);
+
+    assertEquals(sorted(values.stream().map(v -> v * 2).toList()), sorted(elements(sink)));
+    for (ListSplit s : splits) {
+      assertTrue(s.reads.get() > 1, "each split is read in several chunks, not at once");
+      assertEquals(1, s.closes.get(), "each split closed exactly once");
+    }
+    awaitThreadsStopped(executor);
+  }
+
+  @Test
+  void duplicateEdgeDeliversEveryBlockTwice() throws Exception {
+    List<Integer> values = range(0, 100);
+    Topology topology = new Topology();
+    int source = topology.add(new SourceOperator("source", split(values, 3, 5, 2), 2));
+    int flatten = topology.add(new MapOperator("flatten-with-itself", mapping(v -> v), 2));
+    CollectingSink twice = new CollectingSink("twice");
+    int twiceId = topology.add(twice);
+    CollectingSink once = new CollectingSink("once");
+    int onceId = topology.add(once);
+    topology.connect(source, 0, flatten);
+    topology.connect(source, 0, flatten);
+    topology.connect(flatten, 0, twiceId);
+    topology.connect(source, 0, onceId);
+
+    awaitSuccess(newExecutor(topology, config(2, new ConcurrencyCapPolicy())));
+
+    List<Integer> expectedTwice = new ArrayList<>(values);
+    expectedTwice.addAll(values);
+    assertEquals(sorted(expectedTwice), sorted(elements(twice)));
+    assertEquals(sorted(values), sorted(elements(once)));
+  }
+
+  @Test
+  void consumerWithoutProducersFinishesWithNothing() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    Topology topology = new Topology();
+    int source = topology.add(new SourceOperator("source", split(range(0, 20), 2, 4, 1), 2));
+    CollectingSink fromSource = new CollectingSink("from-source");
+    int fromSourceId = topology.add(fromSource);
+    int emptyFlatten = topology.add(new MapOperator("empty-flatten", counting(calls), 2));
+    CollectingSink fromEmpty = new CollectingSink("from-empty");
+    int fromEmptyId = topology.add(fromEmpty);
+    topology.connect(source, 0, fromSourceId);
+    topology.connect(emptyFlatten, 0, fromEmptyId);
+
+    awaitSuccess(newExecutor(topology, config(2, new ConcurrencyCapPolicy())));
+
+    assertEquals(20, elements(fromSource).size());
+    assertTrue(fromEmpty.blocks().isEmpty());
+    assertEquals(0, calls.get());
+  }
+
+  @Test
+  void topologyOfOnlyAnEmptyFlattenCompletes() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    Topology topology = new Topology();
+    int emptyFlatten = topology.add(new MapOperator("empty-flatten", counting(calls), 1));
+    CollectingSink sink = new CollectingSink("sink");
+    topology.connect(emptyFlatten, 0, topology.add(sink));
+
+    StreamingExecutor executor = newExecutor(topology, config(1));
+    awaitSuccess(executor);
+
+    assertTrue(sink.blocks().isEmpty());
+    assertEquals(0, calls.get());
+    awaitThreadsStopped(executor);
+  }
+
+  @Test
+  void allToAllSumsPerKeyAfterAllInputIsPartitioned() throws Exception {
+    List<Integer> values = range(1, 301);
+    SumByKeyExchange exchange = new SumByKeyExchange(5, 6);
+    Topology topology = new Topology();
+    int source = topology.add(new SourceOperator("source", split(values, 4, 9, 2), 2));
+    int sum = topology.add(new AllToAllOperator("sum-per-key", exchange, 3));
+    CollectingSink sink = new CollectingSink("sink");
+    int sinkId = topology.add(sink);
+    topology.connect(source, 0, sum);
+    topology.connect(sum, 0, sinkId);
+
+    awaitSuccess(newExecutor(topology, config(4, new ConcurrencyCapPolicy())));
+
+    Map<Integer, Long> expected = new TreeMap<>();
+    for (int v : values) {
+      expected.merge(v % 5, (long) v, Long::sum);
+    }
+    Map<Integer, Long> actual = new TreeMap<>();
+    for (Block block : sink.blocks()) {
+      for (Object row : ((RowBlock<?>) block).elements()) {
+        KeySum keySum = (KeySum) row;
+        Long previous = actual.put(keySum.key(), keySum.sum());
+        assertEquals(null, previous, "key " + keySum.key() + " was reduced more than once");
+      }
+    }
+    assertEquals(expected, actual);
+
+    List<String> events = List.copyOf(exchange.events);
+    int firstReduce = events.indexOf("reduce");
+    assertTrue(firstReduce > 0, "some partitioning, then a reduce: " + events);
+    assertEquals(-1, events.subList(firstReduce, events.size()).indexOf("partition"),
+        "no block is partitioned after the first reduce started: " + events);
+    // Keys 0..4 land in partitions 0..4; partition 5 stays empty and is never reduced.
+    assertEquals(List.of(0, 1, 2, 3, 4), sorted(List.copyOf(exchange.reducedPartitions)));
+    assertEquals(1, exchange.closes.get());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Prerequisites
+
+  @Test
+  void operatorWaitingForACollectingSinkRunsNoTaskBeforeTheSinkFinished() throws Exception {
+    List<String> events = Collections.synchronizedList(new ArrayList<>());
+    Topology topology = new Topology();
+    // A slow side input: one split, one small block per read, each read a little slow.
+    ListSplit slowSide = new ListSplit(range(0, 30), 2, 1) {
+      @Override
+      public List<OutputBlock> readSome() throws Exception {
+        events.add("side-read");
+        Thread.sleep(2);
+        return super.readSome();
+      }
+    };
+    int sideSource = topology.add(new SourceOperator("side-source", List.of(slowSide), 1));
+    CollectingSink sideSink = new CollectingSink("side-sink");
+    int sideSinkId =
+        topology.add(new Tracked(sideSink, () -> events.add("side-finished")));
+    int mainSource = topology.add(new SourceOperator("main-source", split(range(0, 20), 2, 5, 1), 2));
+    int reader = topology.add(new MapOperator("side-input-reader", input -> {
+      events.add("reader-task");
+      return List.of();
+    }, 2));
+    topology.connect(sideSource, 0, sideSinkId);
+    topology.connect(mainSource, 0, reader);
+    topology.startAfter(reader, sideSinkId);
+
+    awaitSuccess(newExecutor(topology, config(4, new ConcurrencyCapPolicy())));
+
+    List<String> order = List.copyOf(events);
+    int sideFinished = order.indexOf("side-finished");
+    assertTrue(sideFinished >= 0, "the side sink finished: " + order);
+    assertTrue(order.indexOf("reader-task") > sideFinished,
+        "the first reader task ran after the side sink finished: " + order);
+    assertEquals(4, Collections.frequency(order, "reader-task"), "every main block was read");
+    assertEquals(30, elements(sideSink).size());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Failure and cancellation
+
+  @Test
+  void failingFunctionFailsTheRunNamingTheOperatorAndClosesEverything() throws Exception {
+    IllegalStateException boom = new IllegalStateException("boom");
+    AtomicInteger functionCloses = new AtomicInteger();
+    BlockFunction explode = new BlockFunction() {
+      @Override
+      public List<OutputBlock> apply(Block input) {
+        if (rows(input).contains(42)) {
+          throw boom;
+        }
+        return List.of(new OutputBlock(0, input));
+      }
+
+      @Override
+      public void close() {
+        functionCloses.incrementAndGet();
+      }
+    };
+    List<ListSplit> splits = split(range(0, 100), 2, 5, 2);
+    Topology topology = new Topology();
+    Tracked source = new Tracked(new SourceOperator("source", splits, 2));
+    Tracked exploding = new Tracked(new MapOperator("explode", explode, 2));
+    Tracked after = new Tracked(new MapOperator("after", mapping(v -> v), 2));
+    Tracked sink = new Tracked(new CollectingSink("sink"));
+    List<Tracked> all = List.of(source, exploding, after, sink);
+    for (Tracked op : all) {
+      topology.add(op);
+    }
+    topology.connect(0, 0, 1);
+    topology.connect(1, 0, 2);
+    topology.connect(2, 0, 3);
+
+    StreamingExecutor executor = newExecutor(topology, config(2, new ConcurrencyCapPolicy()));
+    Throwable failure = awaitFailure(executor);
+
+    OperatorFailedException operatorFailure = assertInstanceOf(OperatorFailedException.class, failure);
+    assertEquals("explode", operatorFailure.operatorName());
+    assertSame(boom, operatorFailure.getCause());
+    // close() runs before the future completes, exactly once per operator.
+    for (Tracked op : all) {
+      assertEquals(1, op.closes.get(), op.name() + " closed once");
+    }
+    assertEquals(1, functionCloses.get(), "MapOperator closes its function");
+    for (ListSplit s : splits) {
+      assertEquals(1, s.closes.get(), "SourceOperator closes every split");
+    }
+    awaitThreadsStopped(executor);
+  }
+
+  @Test
+  void failingSplitReaderFailsTheRunNamingTheSource() throws Exception {
+    Exception readError = new java.io.IOException("disk on fire");
+    ListSplit bad = new ListSplit(range(0, 50), 5, 1) {
+      @Override
+      public List<OutputBlock> readSome() throws Exception {
+        if (reads.get() == 2) {
+          throw readError;
+        }
+        return super.readSome();
+      }
+    };
+    Topology topology = new Topology();
+    int source = topology.add(new SourceOperator("reading", List.of(bad), 1));
+    CollectingSink sink = new CollectingSink("sink");
+    topology.connect(source, 0, topology.add(sink));
+
+    StreamingExecutor executor = newExecutor(topology, config(1, new ConcurrencyCapPolicy()));
+    Throwable failure = awaitFailure(executor);
+
+    OperatorFailedException operatorFailure = assertInstanceOf(OperatorFailedException.class, failure);
+    assertEquals("reading", operatorFailure.operatorName());
+    assertSame(readError, operatorFailure.getCause());
+    assertEquals(1, bad.closes.get());
+    awaitThreadsStopped(executor);
+  }
+
+  @Test
+  void failingCloseAfterASuccessfulRunFailsTheRunAndStillClosesTheOthers() throws Exception {
+    Exception closeError = new IllegalStateException("cannot close");
+    BlockFunction badClose = new BlockFunction() {
+      @Override
+      public List<OutputBlock> apply(Block input) {
+        return List.of(new OutputBlock(0, input));
+      }
+
+      @Override
+      public void close() throws Exception {
+        throw closeError;
+      }
+    };
+    Topology topology = new Topology();
+    int source = topology.add(new SourceOperator("source", split(range(0, 10), 1, 5, 1), 1));
+    int map = topology.add(new MapOperator("bad-close", badClose, 1));
+    Tracked sink = new Tracked(new CollectingSink("sink"));
+    topology.connect(source, 0, map);
+    topology.connect(map, 0, topology.add(sink));
+
+    Throwable failure = awaitFailure(newExecutor(topology, config(1)));
+
+    OperatorFailedException operatorFailure = assertInstanceOf(OperatorFailedException.class, failure);
+    assertEquals("bad-close", operatorFailure.operatorName());
+    assertSame(closeError, operatorFailure.getCause());
+    assertEquals(1, sink.closes.get());
+  }
+
+  @Test
+  void cancelStopsARunThatWouldNeverFinish() throws Exception {
+    CountDownLatch readsStarted = new CountDownLatch(20);
+    AtomicInteger endlessCloses = new AtomicInteger();
+    SplitReader endless = new SplitReader() {
+      @Override
+      public List<OutputBlock> readSome() {
+        readsStarted.countDown();
+        return List.of(new OutputBlock(0, block(List.of(1, 2, 3))));
+      }
+
+      @Override
+      public boolean isDone() {
+        return false;
+      }
+
+      @Override
+      public void close() {
+        endlessCloses.incrementAndGet();
+      }
+    };
+    Topology topology = new Topology();
+    int source = topology.add(new SourceOperator("endless", List.of(endless), 1));
+    int discard = topology.add(new MapOperator("discard", input -> List.of(), 2));
+    topology.connect(source, 0, discard);
+    StreamingExecutor executor =
+        newExecutor(topology, config(2, new ConcurrencyCapPolicy(), new DownstreamQueueBytesPolicy(1024)));
+    CompletableFuture<Void> future = executor.start();
+    assertTrue(readsStarted.await(10, SECONDS), "the source is running");
+    assertFalse(future.isDone(), "the run does not end on its own");
+
+    executor.cancel();
+
+    assertThrows(CancellationException.class, () -> future.get(10, SECONDS));
+    assertTrue(future.isCompletedExceptionally());
+    assertEquals(1, endlessCloses.get(), "operators are closed on cancellation too");
+    awaitThreadsStopped(executor);
+  }
+
+  @Test
+  void operatorThatCanNeverFinishIsReportedAsStuck() throws Exception {
+    Topology topology = new Topology();
+    topology.add(new NeverFinishes("stubborn"));
+
+    Throwable failure = awaitFailure(newExecutor(topology, config(1)));
+
+    IllegalStateException stuck = assertInstanceOf(IllegalStateException.class, failure);
+    assertTrue(stuck.getMessage().contains("stuck"), stuck.getMessage());
+    assertTrue(stuck.getMessage().contains("stubborn"), stuck.getMessage());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Backpressure and concurrency
+
+  @Test
+  void downstreamQueueBudgetKeepsAFastSourceCloseToASlowConsumer() throws Exception {
+    // 60 blocks of 100 bytes; the budget admits a new read only while fewer than 3 blocks wait.
+    long blockBytes = 100;
+    AtomicInteger produced = new AtomicInteger();
+    AtomicInteger consumed = new AtomicInteger();
+    AtomicInteger maxOutstanding = new AtomicInteger();
+    List<ListSplit> splits = new ArrayList<>();
+    for (int s = 0; s < 2; s++) {
+      splits.add(new ListSplit(range(s * 30, s * 30 + 30), 1, 2, blockBytes) {
+        @Override
+        public List<OutputBlock> readSome() throws Exception {
+          List<OutputBlock> out = super.readSome();
+          int outstanding = produced.addAndGet(out.size()) - consumed.get();
+          maxOutstanding.accumulateAndGet(outstanding, Math::max);
+          return out;
+        }
+      });
+    }
+    BlockFunction slow = input -> {
+      consumed.incrementAndGet();
+      Thread.sleep(2);
+      return List.of(new OutputBlock(0, input));
+    };
+    Topology topology = new Topology();
+    int source = topology.add(new SourceOperator("fast-source", splits, 2));
+    int map = topology.add(new MapOperator("slow-map", slow, 1));
+    CollectingSink sink = new CollectingSink("sink");
+    topology.connect(source, 0, map);
+    topology.connect(map, 0, topology.add(sink));
+
+    awaitSuccess(newExecutor(topology,
+        config(4, new ConcurrencyCapPolicy(), new DownstreamQueueBytesPolicy(3 * blockBytes))));
+
+    // Liveness: everything arrives.
+    assertEquals(range(0, 60), sorted(elements(sink)));
+    assertEquals(60, consumed.get());
+    // A read starts only while at most 2 blocks wait in the executor's queue; at most 2 reads
+    // (source cap) of 2 blocks each are in flight; the map buffers at most 2 blocks and has at
+    // most 1 submitted task that has not yet entered the function: 2 + 2*2 + 2 + 1 = 9.
+    assertTrue(maxOutstanding.get() <= 9,
+        "source ran ahead of the consumer by " + maxOutstanding.get() + " blocks");
+  }
+
+  @Test
+  void concurrencyCapOfOneNeverRunsTwoTasksOfAnOperatorAtOnce() throws Exception {
+    ConcurrencyProbe mapProbe = new ConcurrencyProbe();
+    ConcurrencyProbe readProbe = new ConcurrencyProbe();
+    List<ListSplit> splits = new ArrayList<>();
+    for (int s = 0; s < 3; s++) {
+      splits.add(new ListSplit(range(s * 40, s * 40 + 40), 2, 2) {
+        @Override
+        public List<OutputBlock> readSome() throws Exception {
+          readProbe.enter();
+          try {
+            Thread.sleep(1);
+            return super.readSome();
+          } finally {
+            readProbe.exit();
+          }
+        }
+      });
+    }
+    BlockFunction probed = input -> {
+      mapProbe.enter();
+      try {
+        Thread.sleep(1);
+        return List.of(new OutputBlock(0, input));
+      } finally {
+        mapProbe.exit();
+      }
+    };
+    Topology topology = new Topology();
+    int source = topology.add(new SourceOperator("serial-source", splits, 1));
+    int map = topology.add(new MapOperator("serial-map", probed, 1));
+    CollectingSink sink = new CollectingSink("sink");
+    topology.connect(source, 0, map);
+    topology.connect(map, 0, topology.add(sink));
+
+    awaitSuccess(newExecutor(topology, config(4, new ConcurrencyCapPolicy())));
+
+    assertEquals(range(0, 120), sorted(elements(sink)));
+    assertEquals(1, mapProbe.max.get(), "map tasks at once");
+    assertEquals(1, readProbe.max.get(), "read tasks at once");
+  }
+
+  @Test
+  void sideInputReaderFedByTheSameSourceCompletesUnderATinyQueueBudget() throws Exception {
+    // The reader cannot start before the side sink finished, so its input queue only grows and
+    // the budget (half a block) blocks the shared source; the run must still get through.
+    List<Integer> values = range(0, 40);
+    Topology topology = new Topology();
+    int source = topology.add(new SourceOperator("shared-source", split(values, 2, 2, 1), 2));
+    CollectingSink side = new CollectingSink("side");
+    int sideId = topology.add(side);
+    int reader = topology.add(new MapOperator("reader", mapping(v -> v + 1000), 2));
+    CollectingSink out = new CollectingSink("out");
+    int outId = topology.add(out);
+    topology.connect(source, 0, sideId);
+    topology.connect(source, 0, reader);
+    topology.connect(reader, 0, outId);
+    topology.startAfter(reader, sideId);
+
+    awaitSuccess(newExecutor(topology,
+        config(2, new ConcurrencyCapPolicy(), new DownstreamQueueBytesPolicy(BYTES_PER_ROW))));
+
+    assertEquals(values, sorted(elements(side)));
+    assertEquals(values.stream().map(v -> v + 1000).toList(), sorted(elements(out)));
+  }
+
+  @Test
+  void resourceLimitsBoundHowManyTasksRunAtOnce() throws Exception {
+    // Four CPUs, but each map task holds half of the only GPU: at most two map tasks at once.
+    ConcurrencyProbe probe = new ConcurrencyProbe();
+    BlockFunction probed = input -> {
+      probe.enter();
+      try {
+        Thread.sleep(1);
+        return List.of(new OutputBlock(0, input));
+      } finally {
+        probe.exit();
+      }
+    };
+    Topology topology = new Topology();
+    int source = topology.add(new SourceOperator("source", split(range(0, 60), 2, 3, 4), 2));
+    int map = topology.add(new Tracked(new MapOperator("gpu-map", probed, 4), new ExecutionResources(1, 0.5, 0)));
+    CollectingSink sink = new CollectingSink("sink");
+    topology.connect(source, 0, map);
+    topology.connect(map, 0, topology.add(sink));
+
+    awaitSuccess(newExecutor(topology,
+        new ExecutorConfig(new ExecutionResources(4, 1, 0), List.of(new ConcurrencyCapPolicy()), "test")));
+
+    assertEquals(range(0, 60), sorted(elements(sink)));
+    assertTrue(probe.max.get() <= 2, "map tasks at once: " + probe.max.get());
+  }
+
+  @Test
+  void taskLargerThanTheWholeBudgetRunsAloneInsteadOfNever() throws Exception {
+    AtomicInteger readsActive = new AtomicInteger();
+    AtomicInteger mapsActive = new AtomicInteger();
+    List<String> overlaps = Collections.synchronizedList(new ArrayList<>());
+    List<ListSplit> splits = new ArrayList<>();
+    for (int s = 0; s < 2; s++) {
+      splits.add(new ListSplit(range(s * 10, s * 10 + 10), 2, 1) {
+        @Override
+        public List<OutputBlock> readSome() throws Exception {
+          readsActive.incrementAndGet();
+          try {
+            if (mapsActive.get() > 0) {
+              overlaps.add("read during map");
+            }
+            Thread.sleep(1);
+            return super.readSome();
+          } finally {
+            readsActive.decrementAndGet();
+          }
+        }
+      });
+    }
+    BlockFunction alone = input -> {
+      int maps = mapsActive.incrementAndGet();
+      try {
+        if (maps > 1 || readsActive.get() > 0) {
+          overlaps.add("map with " + (maps - 1) + " maps and " + readsActive.get() + " reads");
+        }
+        Thread.sleep(1);
+        if (mapsActive.get() > 1 || readsActive.get() > 0) {
+          overlaps.add("map overlapped while sleeping");
+        }
+        return List.of(new OutputBlock(0, input));
+      } finally {
+        mapsActive.decrementAndGet();
+      }
+    };
+    Topology topology = new Topology();
+    int source = topology.add(new SourceOperator("source", splits, 2));
+    // Each map task wants two GPUs; the executor has one.
+    int map = topology.add(new Tracked(new MapOperator("huge", alone, 2), new ExecutionResources(1, 2, 0)));
+    CollectingSink sink = new CollectingSink("sink");
+    topology.connect(source, 0, map);
+    topology.connect(map, 0, topology.add(sink));
+
+    awaitSuccess(newExecutor(topology,
+        new ExecutorConfig(new ExecutionResources(4, 1, 0), List.of(new ConcurrencyCapPolicy()), "test")));
+
+    assertEquals(range(0, 20), sorted(elements(sink)), "the oversized tasks did run");
+    assertEquals(List.of(), List.copyOf(overlaps), "an oversized task runs with nothing beside it");
+  }
+
+  @Test
+  void cancelBeforeStartEndsTheRunAsCancelled() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    Topology topology = new Topology();
+    ListSplit split = new ListSplit(range(0, 10), 2, 1);
+    int source = topology.add(new SourceOperator("source", List.of(split), 1));
+    topology.connect(source, 0, topology.add(new MapOperator("map", counting(calls), 1)));
+    StreamingExecutor executor = newExecutor(topology, config(1));
+
+    executor.cancel();
+    CompletableFuture<Void> future = executor.start();
+
+    assertThrows(CancellationException.class, () -> future.get(10, SECONDS));
+    assertEquals(0, calls.get());
+    assertEquals(1, split.closes.get());
+    awaitThreadsStopped(executor);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Helpers
+
+  private StreamingExecutor newExecutor(Topology topology, ExecutorConfig config) {
+    StreamingExecutor executor = new StreamingExecutor(topology, config);
+    executors.add(executor);
+    return executor;
+  }
+
+  private static void awaitSuccess(StreamingExecutor executor) throws Exception {
+    executor.start().get(10, SECONDS);
+  }
+
+  private static Throwable awaitFailure(StreamingExecutor executor) {
+    CompletableFuture<Void> future = executor.start();
+    ExecutionException e = assertThrows(ExecutionException.class, () -> future.get(10, SECONDS));
+    return e.getCause();
+  }
+
+  private static void awaitThreadsStopped(StreamingExecutor executor) throws InterruptedException {
+    long deadline = System.nanoTime() + SECONDS.toNanos(5);
+    while (!executor.allThreadsStopped() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertTrue(executor.allThreadsStopped(), "scheduler and workers stopped");
+  }
+
+  private static ExecutorConfig config(double cpus, BackpressurePolicy... policies) {
+    return new ExecutorConfig(ExecutionResources.cpus(cpus), List.of(policies), "test");
+  }
+
+  static RowBlock<Integer> block(List<Integer> rows) {
+    return new RowBlock<>(new ArrayList<>(rows), rows.size() * BYTES_PER_ROW);
+  }
+
+  @SuppressWarnings("unchecked")
+  static List<Integer> rows(Block block) {
+    return ((RowBlock<Integer>) block).elements();
+  }
+
+  static List<Integer> elements(CollectingSink sink) {
+    List<Integer> out = new ArrayList<>();
+    for (Block block : sink.blocks()) {
+      out.addAll(rows(block));
+    }
+    return out;
+  }
+
+  static List<Integer> range(int from, int to) {
+    List<Integer> out = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      out.add(i);
+    }
+    return out;
+  }
+
+  static List<Integer> sorted(List<Integer> values) {
+    List<Integer> copy = new ArrayList<>(values);
+    Collections.sort(copy);
+    return copy;
+  }
+
+  /** Contiguous chunks of {@code values}, one per split. */
+  static List<ListSplit> split(List<Integer> values, int splits, int rowsPerBlock, int blocksPerRead) {
+    List<ListSplit> out = new ArrayList<>();
+    int chunk = (values.size() + splits - 1) / splits;
+    for (int s = 0; s < splits; s++) {
+      int from = Math.min(values.size(), s * chunk);
+      int to = Math.min(values.size(), from + chunk);
+      out.add(new ListSplit(values.subList(from, to), rowsPerBlock, blocksPerRead));
+    }
+    return out;
+  }
+
+  static BlockFunction mapping(UnaryOperator<Integer> f) {
+    return input -> {
+      List<Integer> out = new ArrayList<>();
+      for (int v : rows(input)) {
+        out.add(f.apply(v));
+      }
+      return List.of(new OutputBlock(0, block(out)));
+    };
+  }
+
+  static BlockFunction counting(AtomicInteger calls) {
+    return input -> {
+      calls.incrementAndGet();
+      return List.of(new OutputBlock(0, input));
+    };
+  }
+
+  /** Reads a list a few blocks at a time. Called by one thread at a time, per the contract. */
+  static class ListSplit implements SplitReader {
+    final AtomicInteger reads = new AtomicInteger();
+    final AtomicInteger closes = new AtomicInteger();
+    private final List<Integer> values;
+    private final int rowsPerBlock;
+    private final int blocksPerRead;
+    private final long bytesPerBlock;
+    private int position;
+
+    ListSplit(List<Integer> values, int rowsPerBlock, int blocksPerRead) {
+      this(values, rowsPerBlock, blocksPerRead, -1);
+    }
+
+    ListSplit(List<Integer> values, int rowsPerBlock, int blocksPerRead, long bytesPerBlock) {
+      this.values = List.copyOf(values);
+      this.rowsPerBlock = rowsPerBlock;
+      this.blocksPerRead = blocksPerRead;
+      this.bytesPerBlock = bytesPerBlock;
+    }
+
+    @Override
+    public List<OutputBlock> readSome() throws Exception {
+      reads.incrementAndGet();
+      List<OutputBlock> out = new ArrayList<>();
+      for (int b = 0; b < blocksPerRead && position < values.size(); b++) {
+        int to = Math.min(values.size(), position + rowsPerBlock);
+        List<Integer> rows = values.subList(position, to);
+        Block block = bytesPerBlock < 0 ? block(rows) : new RowBlock<>(new ArrayList<>(rows), bytesPerBlock);
+        out.add(new OutputBlock(0, block));
+        position = to;
+      }
+      return out;
+    }
+
+    @Override
+    public boolean isDone() {
+      return position >= values.size();
+    }
+
+    @Override
+    public void close() {
+      closes.incrementAndGet();
+    }
+  }
+
+  record KeySum(int key, long sum) {}
+
+  /** Sums integers per key {@code v % keys}; key k goes to partition {@code k % partitions}. */
+  static final class SumByKeyExchange implements Exchange {
+    final List<String> events = Collections.synchronizedList(new ArrayList<>());
+    final List<Integer> reducedPartitions = Collections.synchronizedList(new ArrayList<>());
+    final AtomicInteger closes = new AtomicInteger();
+    private final int keys;
+    private final int partitions;
+
+    SumByKeyExchange(int keys, int partitions) {
+      this.keys = keys;
+      this.partitions = partitions;
+    }
+
+    @Override
+    public int partitions() {
+      return partitions;
+    }
+
+    @Override
+    public Block[] partition(Block input) {
+      events.add("partition");
+      Map<Integer, Long> sums = new HashMap<>();
+      for (int v : rows(input)) {
+        sums.merge(v % keys, (long) v, Long::sum);
+      }
+      List<List<KeySum>> parts = new ArrayList<>();
+      for (int p = 0; p < partitions; p++) {
+        parts.add(new ArrayList<>());
+      }
+      sums.forEach((key, sum) -> parts.get(key % partitions).add(new KeySum(key, sum)));
+      Block[] out = new Block[partitions];
+      for (int p = 0; p < partitions; p++) {
+        // Null for empty partitions, as the contract allows.
+        out[p] = parts.get(p).isEmpty() ? null : new RowBlock<>(parts.get(p), parts.get(p).size() * BYTES_PER_ROW);
+      }
+      return out;
+    }
+
+    @Override
+    public List<OutputBlock> reduce(int partition, List<Block> blocks) {
+      events.add("reduce");
+      reducedPartitions.add(partition);
+      Map<Integer, Long> sums = new TreeMap<>();
+      for (Block block : blocks) {
+        for (Object row : ((RowBlock<?>) block).elements()) {
+          KeySum keySum = (KeySum) row;
+          sums.merge(keySum.key(), keySum.sum(), Long::sum);
+        }
+      }
+      List<KeySum> out = new ArrayList<>();
+      sums.forEach((key, sum) -> out.add(new KeySum(key, sum)));
+      return List.of(new OutputBlock(0, new RowBlock<>(out, out.size() * BYTES_PER_ROW)));
+    }
+
+    @Override
+    public void close() {
+      closes.incrementAndGet();
+    }
+  }
+
+  /** Tracks how many callers are inside at once. */
+  static final class ConcurrencyProbe {
+    final AtomicInteger active = new AtomicInteger();
+    final AtomicInteger max = new AtomicInteger();
+
+    void enter() {
+      max.accumulateAndGet(active.incrementAndGet(), Math::max);
+    }
+
+    void exit() {
+      active.decrementAndGet();
+    }
+  }
+
+  /** Delegates to an operator, counting close() calls and noticing when it first reports finished. */
+  static final class Tracked implements PhysicalOperator {
+    final AtomicInteger closes = new AtomicInteger();
+    private final PhysicalOperator delegate;
+    private final Runnable onFinished;
+    private final ExecutionResources taskResources;
+    private boolean finishedSeen;
+
+    Tracked(PhysicalOperator delegate) {
+      this(delegate, () -> {});
+    }
+
+    Tracked(PhysicalOperator delegate, Runnable onFinished) {
+      this(delegate, onFinished, delegate.taskResources());
+    }
+
+    Tracked(PhysicalOperator delegate, ExecutionResources taskResources) {
+      this(delegate, () -> {}, taskResources);
+    }
+
+    private Tracked(PhysicalOperator delegate, Runnable onFinished, ExecutionResources taskResources) {
+      this.delegate = delegate;
+      this.onFinished = onFinished;
+      this.taskResources = taskResources;
+    }
+
+    @Override
+    public String name() {
+      return delegate.name();
+    }
+
+    @Override
+    public boolean needsInput() {
+      return delegate.needsInput();
+    }
+
+    @Override
+    public void addInput(Block block) {
+      delegate.addInput(block);
+    }
+
+    @Override
+    public void finishInput() {
+      delegate.finishInput();
+    }
+
+    @Override
+    public boolean hasTask() {
+      return delegate.hasTask();
+    }
+
+    @Override
+    public Task pollTask() {
+      return delegate.pollTask();
+    }
+
+    @Override
+    public void taskCompleted(Task task) {
+      delegate.taskCompleted(task);
+    }
+
+    @Override
+    public void taskFailed(Task task, Throwable error) {
+      delegate.taskFailed(task, error);
+    }
+
+    @Override
+    public OutputBlock pollOutput() {
+      return delegate.pollOutput();
+    }
+
+    @Override
+    public boolean isFinished() {
+      boolean finished = delegate.isFinished();
+      if (finished && !finishedSeen) {
+        finishedSeen = true;
+        onFinished.run();
+      }
+      return finished;
+    }
+
+    @Override
+    public int maxConcurrency() {
+      return delegate.maxConcurrency();
+    }
+
+    @Override
+    public ExecutionResources taskResources() {
+      return taskResources;
+    }
+
+    @Override
+    public void close() throws Exception {
+      closes.incrementAndGet();
+      delegate.close();
+    }
+  }
+
+  /** Takes no input, has no task and never finishes. */
+  static final class NeverFinishes implements PhysicalOperator {
+    private final String name;
+
+    NeverFinishes(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public boolean needsInput() {
+      return false;
+    }
+
+    @Override
+    public void addInput(Block block) {}
+
+    @Override
+    public void finishInput() {}
+
+    @Override
+    public boolean hasTask() {
+      return false;
+    }
+
+    @Override
+    public Task pollTask() {
+      return null;
+    }
+
+    @Override
+    public void taskCompleted(Task task) {}
+
+    @Override
+    public OutputBlock pollOutput() {
+      return null;
+    }
+
+    @Override
+    public boolean isFinished() {
+      return false;
+    }
+  }
+}
