@@ -12,7 +12,7 @@ final class ThroughputReport {
 
   static void print(PrintStream out, long records, List<ThroughputResult> results) {
     out.printf("%nThroughput: N=%,d records, %d cores%n", records, Runners.CORES);
-    out.printf("%-8s %10s %14s %9s  %s%n", "runner", "wall s", "records/s", "x loop", "checksum");
+    out.printf("%-8s %10s %14s %9s  %s%n", "runner", "median s", "records/s", "x loop", "checksum");
     OptionalDouble loop = secondsOf(results, "loop");
     for (ThroughputResult r : results) {
       if (r.status() == ThroughputResult.Status.NOT_AVAILABLE) {

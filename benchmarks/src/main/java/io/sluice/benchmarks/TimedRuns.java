@@ -35,6 +35,12 @@ final class TimedRuns {
     System.gc();
   }
 
+  static long median(long[] nanos) {
+    long[] sorted = nanos.clone();
+    java.util.Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+
   static double seconds(long nanos) {
     return nanos / 1e9;
   }
