@@ -19,6 +19,7 @@ import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Sum;
@@ -112,15 +113,18 @@ class SluiceRunnerTest {
     Pipeline p = pipeline("--targetBlockRows=100");
     p.apply("Numbers", GenerateSequence.from(0).to(1000))
         .apply("Double", MapElements.into(TypeDescriptors.longs()).via(i -> i * 2))
-        .apply("Triple", MapElements.into(TypeDescriptors.longs()).via(i -> i * 3));
+        .apply("ByParity", WithKeys.of((Long i) -> i % 4).withKeyType(TypeDescriptors.longs()))
+        .apply("Group", GroupByKey.create());
     SluicePipelineResult result = (SluicePipelineResult) p.run();
     String plan = result.explain();
-    assertTrue(plan.contains("fused: Double"), plan);
-    assertTrue(plan.contains("Triple"), plan);
+    // Two operators: the read with both maps running in its tasks, then the grouping.
+    assertEquals(2, plan.lines().filter(line -> line.startsWith("#")).count(), plan);
+    assertTrue(plan.contains("fused: Numbers"), plan);
+    assertTrue(plan.contains("Double") && plan.contains("ByParity"), plan);
     String stats = result.stats();
     assertTrue(stats.startsWith("Run DONE"), stats);
-    assertTrue(stats.contains("Numbers"), stats);
-    assertTrue(stats.contains("1000 rows"), stats);
+    String groupLine = stats.lines().filter(line -> line.contains("Group")).findFirst().orElseThrow();
+    assertTrue(groupLine.contains("in 1000 rows") && groupLine.matches(".*out \\d+ blocks, 2 rows.*"), stats);
   }
 
   @Test

@@ -12,7 +12,7 @@ import org.apache.beam.sdk.values.WindowedValue;
  * Collects the elements a task emits on one port into blocks of a target row count. The byte size
  * of a block is estimated by encoding one sample element per block, never every element.
  */
-final class BlockBuilder {
+final class BlockBuilder implements PortWriter {
   /** Charged per element for the WindowedValue wrapper, its windows and object headers. */
   private static final long PER_ELEMENT_OVERHEAD = 48;
 
@@ -31,19 +31,22 @@ final class BlockBuilder {
     this.current = new ArrayList<>();
   }
 
-  void add(WindowedValue<?> element) {
+  @Override
+  public void add(WindowedValue<?> element) {
     current.add(element);
     if (current.size() >= targetRows) {
       seal();
     }
   }
 
-  void seal() {
+  @Override
+  public void seal() {
     if (current.isEmpty()) {
       return;
     }
+    int rows = current.size();
     sealed.add(new OutputBlock(port, block(current, coder)));
-    current = new ArrayList<>();
+    current = new ArrayList<>(rows); // the next block is likely as large: no regrowth on the way
   }
 
   static RowBlock<WindowedValue<?>> block(List<WindowedValue<?>> elements, Coder<Object> coder) {

@@ -6,8 +6,6 @@ import io.sluice.runner.engine.operator.Exchange;
 import io.sluice.runner.engine.operator.PhysicalOperator.OutputBlock;
 import io.sluice.runner.plan.CombinePerKeySpec;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +30,6 @@ final class CombinePerKeyExchange implements Exchange {
   private final CombineFn<Object, Object, Object> fn;
   private final OperatorContext context;
 
-  /** One (key, window) accumulator on its way through the shuffle. */
-  private record Partial(Object key, Object structuralKey, BoundedWindow window, Object accumulator) {}
-
   private record WindowedKey(Object structuralKey, BoundedWindow window) {}
 
   /** Accumulators are opaque here; charged a flat size for accounting. */
@@ -53,45 +48,38 @@ final class CombinePerKeyExchange implements Exchange {
     return partitioner.partitions();
   }
 
+  /** A fresh map-side accumulator for one task; the producing stage may use it too. */
+  Precombiner newPrecombiner() {
+    return new Precombiner(fn, partitioner);
+  }
+
+  /**
+   * Blocks arrive either as raw elements or already folded by the producing stage (a block of
+   * {@link Precombiner.Partial}s); either way only partials leave, split by key.
+   */
   @Override
+  @SuppressWarnings("unchecked")
   public Block[] partition(Block input) throws Exception {
-    // Accumulators per window, then per structural key; elements almost always share one window
-    // (the global one), so the last window's map is kept at hand.
-    Map<BoundedWindow, Map<Object, Accumulating>> byWindow = new HashMap<>();
-    runAsUserCode(() -> {
-      BoundedWindow lastWindow = null;
-      Map<Object, Accumulating> lastMap = null;
-      for (Object element : ((RowBlock<?>) input).elements()) {
-        @SuppressWarnings("unchecked")
-        WindowedValue<KV<Object, Object>> value = (WindowedValue<KV<Object, Object>>) element;
-        Object key = value.getValue().getKey();
-        Object structuralKey = partitioner.structuralKey(key);
-        Collection<? extends BoundedWindow> windows = value.getWindows();
-        if (windows.size() == 1) {
-          BoundedWindow window = windows instanceof List<?> list ? (BoundedWindow) list.get(0) : windows.iterator().next();
-          if (window != lastWindow && !window.equals(lastWindow)) {
-            lastWindow = window;
-            lastMap = byWindow.computeIfAbsent(window, w -> new HashMap<>());
-          }
-          accumulate(lastMap, key, structuralKey, value.getValue().getValue());
-        } else {
-          for (BoundedWindow window : windows) {
-            accumulate(byWindow.computeIfAbsent(window, w -> new HashMap<>()), key, structuralKey, value.getValue().getValue());
-          }
+    List<?> elements = ((RowBlock<?>) input).elements();
+    List<Precombiner.Partial> partials;
+    if (!elements.isEmpty() && elements.get(0) instanceof Precombiner.Partial) {
+      partials = (List<Precombiner.Partial>) elements;
+    } else {
+      Precombiner precombiner = newPrecombiner();
+      runAsUserCode(() -> {
+        for (Object element : elements) {
+          precombiner.add((WindowedValue<KV<Object, Object>>) element);
         }
+      });
+      partials = precombiner.drain();
+    }
+    List<Precombiner.Partial>[] lists = new List[partitioner.partitions()];
+    for (Precombiner.Partial partial : partials) {
+      int p = partitioner.partitionOf(partial.structuralKey());
+      if (lists[p] == null) {
+        lists[p] = new ArrayList<>();
       }
-    });
-    @SuppressWarnings("unchecked")
-    List<Partial>[] lists = new List[partitioner.partitions()];
-    for (Map.Entry<BoundedWindow, Map<Object, Accumulating>> window : byWindow.entrySet()) {
-      for (Map.Entry<Object, Accumulating> entry : window.getValue().entrySet()) {
-        int p = partitioner.partitionOf(entry.getKey());
-        if (lists[p] == null) {
-          lists[p] = new ArrayList<>();
-        }
-        Accumulating accumulating = entry.getValue();
-        lists[p].add(new Partial(accumulating.key, entry.getKey(), window.getKey(), accumulating.accumulator));
-      }
+      lists[p].add(partial);
     }
     Block[] blocks = new Block[lists.length];
     for (int p = 0; p < lists.length; p++) {
@@ -102,46 +90,26 @@ final class CombinePerKeyExchange implements Exchange {
     return blocks;
   }
 
-  private void accumulate(Map<Object, Accumulating> accumulators, Object key, Object structuralKey, Object input) {
-    Accumulating accumulating = accumulators.get(structuralKey);
-    if (accumulating == null) {
-      accumulating = new Accumulating(key, fn.createAccumulator());
-      accumulators.put(structuralKey, accumulating);
-    }
-    accumulating.accumulator = fn.addInput(accumulating.accumulator, input);
-  }
-
-  /** A key's running accumulator within one partition task; never leaves the task. */
-  private static final class Accumulating {
-    final Object key;
-    Object accumulator;
-
-    Accumulating(Object key, Object accumulator) {
-      this.key = key;
-      this.accumulator = accumulator;
-    }
-  }
-
   @Override
   public List<OutputBlock> reduce(int partition, List<Block> blocks) throws Exception {
-    Map<WindowedKey, List<Partial>> grouped = new LinkedHashMap<>();
+    Map<WindowedKey, List<Precombiner.Partial>> grouped = new LinkedHashMap<>();
     for (Block block : blocks) {
       for (Object element : ((RowBlock<?>) block).elements()) {
-        Partial partial = (Partial) element;
+        Precombiner.Partial partial = (Precombiner.Partial) element;
         grouped.computeIfAbsent(new WindowedKey(partial.structuralKey(), partial.window()), k -> new ArrayList<>()).add(partial);
       }
     }
     List<OutputBlock> outputs = new ArrayList<>();
     BlockBuilder builder = new BlockBuilder(0, spec.output().getCoder(), context.targetBlockRows(), outputs);
     runAsUserCode(() -> {
-      for (List<Partial> partials : grouped.values()) {
-        Partial first = partials.get(0);
+      for (List<Precombiner.Partial> partials : grouped.values()) {
+        Precombiner.Partial first = partials.get(0);
         Object accumulator;
         if (partials.size() == 1) {
           accumulator = first.accumulator();
         } else {
           List<Object> accumulators = new ArrayList<>(partials.size());
-          for (Partial partial : partials) {
+          for (Precombiner.Partial partial : partials) {
             accumulators.add(partial.accumulator());
           }
           accumulator = fn.mergeAccumulators(accumulators);

@@ -4,6 +4,7 @@ import io.sluice.runner.engine.block.Block;
 import io.sluice.runner.engine.block.RowBlock;
 import io.sluice.runner.engine.operator.BlockFunction;
 import io.sluice.runner.engine.operator.PhysicalOperator.OutputBlock;
+import io.sluice.runner.plan.CombinePerKeySpec;
 import io.sluice.runner.plan.ParDoSpec;
 import io.sluice.runner.plan.PlanNode;
 import io.sluice.runner.plan.TransformSpec;
@@ -44,12 +45,20 @@ import org.joda.time.Instant;
  */
 final class FusedStageFunction implements BlockFunction {
   private final PlanNode node;
+  private final List<TransformSpec> specs;
+  private final PCollection<?> input;
   private final OperatorContext context;
   private final ConcurrentLinkedQueue<StageInstance> idle = new ConcurrentLinkedQueue<>();
   private final Set<StageInstance> live = ConcurrentHashMap.newKeySet();
 
-  FusedStageFunction(PlanNode node, OperatorContext context) {
+  /**
+   * @param specs the element-wise transforms to run, in order; the first reads {@code input}
+   * @param input the collection whose elements enter the stage
+   */
+  FusedStageFunction(PlanNode node, List<TransformSpec> specs, PCollection<?> input, OperatorContext context) {
     this.node = node;
+    this.specs = specs;
+    this.input = input;
     this.context = context;
   }
 
@@ -103,12 +112,14 @@ final class FusedStageFunction implements BlockFunction {
     private final MetricsRouter router = new MetricsRouter();
     private final List<ParDoNode> parDoNodes = new ArrayList<>();
     private MetricsContainerStepMap taskMetrics;
-    private BlockBuilder[] builders;
+    private PortWriter[] builders;
+    /** Per port feeding a lifted combine: the instance's own precombiner (CombineFn copy). */
+    private final Map<Integer, Precombiner> precombiners = new HashMap<>();
     private List<OutputBlock> outputs;
 
     StageInstance() {
       try {
-        for (TransformSpec spec : node.specs()) {
+        for (TransformSpec spec : specs) {
           Node created = spec instanceof ParDoSpec parDo ? new ParDoNode(parDo, this) : new WindowAssignNode((WindowAssignSpec) spec, this);
           nodes.add(created);
           consumers.computeIfAbsent(spec.inputs().get(0), pc -> new ArrayList<>()).add(created::accept);
@@ -145,23 +156,31 @@ final class FusedStageFunction implements BlockFunction {
       taskMetrics = new MetricsContainerStepMap();
       outputs = new ArrayList<>();
       List<PCollection<?>> ports = node.outputs();
-      builders = new BlockBuilder[ports.size()];
+      builders = new PortWriter[ports.size()];
       for (int port = 0; port < ports.size(); port++) {
-        builders[port] = new BlockBuilder(port, ports.get(port).getCoder(), context.targetBlockRows(), outputs);
+        CombinePerKeySpec combine = node.precombined().get(ports.get(port));
+        if (combine == null) {
+          builders[port] = new BlockBuilder(port, ports.get(port).getCoder(), context.targetBlockRows(), outputs);
+        } else {
+          Precombiner precombiner = precombiners.computeIfAbsent(port, p -> PrecombiningWriter.precombinerFor(combine));
+          builders[port] = new PrecombiningWriter(port, combine, precombiner, router,
+              taskMetrics.getContainer(combine.name()), outputs);
+        }
       }
       boolean succeeded = false;
       try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(router)) {
         for (Node n : nodes) {
           n.start();
         }
-        Node root = nodes.get(0);
+        // Through the sink rather than the first DoFn: the input may also leave the stage as is.
+        ElementSink root = sinkFor(input);
         for (Object element : elements) {
           root.accept((WindowedValue<Object>) element);
         }
         for (Node n : nodes) {
           n.finish();
         }
-        for (BlockBuilder builder : builders) {
+        for (PortWriter builder : builders) {
           builder.seal();
         }
         succeeded = true;

@@ -78,9 +78,9 @@ public final class OperatorFactory {
       case REBALANCE:
         return new MapOperator(node.name(), new RebalanceFunction(parallelism * 4, keyGrouping(node.input())), parallelism);
       case FUSED_STAGE:
-        return new MapOperator(node.name(), new FusedStageFunction(node, context), parallelism);
+        return new MapOperator(node.name(), new FusedStageFunction(node, node.specs(), node.input(), context), parallelism);
       case SOURCE:
-        return new SourceOperator(node.name(), splits(node.specs().get(0), context), parallelism);
+        return new SourceOperator(node.name(), fusedSplits(node, context), parallelism);
       case ALL_TO_ALL:
         TransformSpec spec = node.specs().get(0);
         if (spec instanceof GroupByKeySpec gbk) {
@@ -108,6 +108,25 @@ public final class OperatorFactory {
       Object structural = keys.structuralKey(key);
       return structural == null ? 0 : structural.hashCode();
     };
+  }
+
+  /**
+   * A source's splits; element-wise transforms fused into the source run inside the read task, on
+   * each chunk as it is read, so what they consume never waits in a queue.
+   */
+  private List<SplitReader> fusedSplits(PlanNode node, OperatorContext context) throws Exception {
+    TransformSpec source = node.specs().get(0);
+    List<SplitReader> splits = splits(source, context);
+    if (node.specs().size() == 1) {
+      return splits;
+    }
+    PCollection<?> read = PhysicalPlan.outputsOf(source).get(0);
+    FusedStageFunction stage = new FusedStageFunction(node, node.specs().subList(1, node.specs().size()), read, context);
+    List<SplitReader> fused = new ArrayList<>(splits.size());
+    for (SplitReader split : splits) {
+      fused.add(new StagedSplitReader(split, stage));
+    }
+    return fused;
   }
 
   private List<SplitReader> splits(TransformSpec spec, OperatorContext context) throws Exception {

@@ -26,6 +26,7 @@ public final class PhysicalPlan {
       plan.place(spec);
     }
     plan.wire();
+    plan.liftCombinesIntoProducers();
     return plan;
   }
 
@@ -62,10 +63,13 @@ public final class PhysicalPlan {
     }
   }
 
+  /** Element-wise specs join a stage, or a source (running inside the read task). */
   private boolean canJoinProducer(TransformSpec spec) {
     PlanNode producer = producerOf.get(spec.inputs().get(0));
     boolean readsSideInputs = spec instanceof ParDoSpec parDo && !parDo.sideInputs().isEmpty();
-    return producer != null && producer.kind() == PlanNode.Kind.FUSED_STAGE && !readsSideInputs;
+    return producer != null
+        && (producer.kind() == PlanNode.Kind.FUSED_STAGE || producer.kind() == PlanNode.Kind.SOURCE)
+        && !readsSideInputs;
   }
 
   private PlanNode materialize(PCollection<?> collection) {
@@ -102,6 +106,33 @@ public final class PhysicalPlan {
     }
   }
 
+  /**
+   * Where a lifted combine's input comes from a stage and goes nowhere else, the stage pre-combines
+   * it (map-side combine inside the producing task).
+   */
+  private void liftCombinesIntoProducers() {
+    Map<PlanNode.Producer, Integer> consumersPerPort = new HashMap<>();
+    for (PlanNode node : nodes) {
+      for (PlanNode.Producer producer : node.producers()) {
+        consumersPerPort.merge(producer, 1, Integer::sum);
+      }
+    }
+    for (PlanNode node : nodes) {
+      if (node.kind() != PlanNode.Kind.ALL_TO_ALL
+          || !(node.specs().get(0) instanceof CombinePerKeySpec combine)
+          || node.producers().size() != 1) {
+        continue;
+      }
+      PlanNode.Producer only = node.producers().get(0);
+      PlanNode producer = nodes.get(only.node());
+      boolean runsStage = producer.kind() == PlanNode.Kind.FUSED_STAGE
+          || (producer.kind() == PlanNode.Kind.SOURCE && producer.specs().size() > 1);
+      if (runsStage && consumersPerPort.get(only) == 1 && producer.outputs().get(only.port()) == combine.input()) {
+        producer.precombined().put(combine.input(), combine);
+      }
+    }
+  }
+
   private void addProducers(PlanNode consumer, PCollection<?> collection) {
     List<PCollection<?>> parts = flattened.get(collection);
     if (parts != null) {
@@ -118,7 +149,7 @@ public final class PhysicalPlan {
     consumer.producers().add(new PlanNode.Producer(producer.id(), producer.portOf(collection)));
   }
 
-  static List<PCollection<?>> outputsOf(TransformSpec spec) {
+  public static List<PCollection<?>> outputsOf(TransformSpec spec) {
     if (spec instanceof ImpulseSpec s) {
       return List.of(s.output());
     } else if (spec instanceof ReadSpec s) {

@@ -1,7 +1,9 @@
 package io.sluice.runner.plan;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 
@@ -26,6 +28,7 @@ public final class PlanNode {
   private final List<PCollection<?>> outputs = new ArrayList<>();
   private final List<Producer> producers = new ArrayList<>();
   private final List<Integer> prerequisites = new ArrayList<>();
+  private final Map<PCollection<?>, CombinePerKeySpec> precombined = new HashMap<>();
 
   /** An edge into this node: the producing node and the port the input leaves it by. */
   public record Producer(int node, int port) {}
@@ -64,6 +67,14 @@ public final class PlanNode {
   /** Materialisation nodes that must finish first (side inputs read by this node). */
   public List<Integer> prerequisites() {
     return prerequisites;
+  }
+
+  /**
+   * Outputs whose only consumer is a lifted combine: the stage folds them into per-key
+   * accumulators itself, so raw elements never leave the task.
+   */
+  public Map<PCollection<?>, CombinePerKeySpec> precombined() {
+    return precombined;
   }
 
   public List<PCollectionView<?>> sideInputs() {

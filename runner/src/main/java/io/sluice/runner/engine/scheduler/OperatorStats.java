@@ -9,6 +9,7 @@ public final class OperatorStats {
   private long tasks;
   private long taskNanos;
   private long maxTaskNanos;
+  private long rowsIn;
   private long blocksOut;
   private long rowsOut;
   private long bytesOut;
@@ -30,6 +31,10 @@ public final class OperatorStats {
     bytesOut += bytes;
   }
 
+  void consumed(int rows) {
+    rowsIn += rows;
+  }
+
   void queued(long queuedBytes) {
     peakQueuedBytes = Math.max(peakQueuedBytes, queuedBytes);
   }
@@ -44,6 +49,10 @@ public final class OperatorStats {
 
   public long taskNanos() {
     return taskNanos;
+  }
+
+  public long rowsIn() {
+    return rowsIn;
   }
 
   public long blocksOut() {
@@ -67,9 +76,10 @@ public final class OperatorStats {
   public String summary() {
     double taskSeconds = taskNanos / 1e9;
     return String.format(
-        "%s: %d tasks (%.3f s total, mean %.1f ms, max %.1f ms); out %d blocks, %d rows, %s; peak queued in %s",
+        "%s: %d tasks (%.3f s total, mean %.1f ms, max %.1f ms); in %d rows; out %d blocks, %d rows, %s; "
+            + "peak queued in %s",
         name, tasks, taskSeconds, tasks == 0 ? 0.0 : taskNanos / 1e6 / tasks, maxTaskNanos / 1e6,
-        blocksOut, rowsOut, bytes(bytesOut), bytes(peakQueuedBytes));
+        rowsIn, blocksOut, rowsOut, bytes(bytesOut), bytes(peakQueuedBytes));
   }
 
   static String bytes(long bytes) {

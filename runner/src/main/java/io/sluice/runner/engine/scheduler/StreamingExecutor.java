@@ -184,6 +184,7 @@ public final class StreamingExecutor {
     while (!state.inputQueue.isEmpty() && op.needsInput()) {
       Block block = state.inputQueue.poll();
       state.queuedBytes -= block.bytes();
+      state.stats.consumed(block.rows());
       op.addInput(block);
       progressed = true;
     }

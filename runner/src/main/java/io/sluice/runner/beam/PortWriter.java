@@ -1,0 +1,11 @@
+package io.sluice.runner.beam;
+
+import org.apache.beam.sdk.values.WindowedValue;
+
+/** Where a task writes the elements leaving by one output port. */
+interface PortWriter {
+  void add(WindowedValue<?> element);
+
+  /** Emits what is still buffered. */
+  void seal();
+}
