@@ -1,10 +1,12 @@
 package io.sluice.runner.beam;
 
+import org.apache.beam.runners.core.InMemoryBundleFinalizer;
 import org.apache.beam.runners.core.InMemoryStateInternals;
 import org.apache.beam.runners.core.InMemoryTimerInternals;
 import org.apache.beam.runners.core.StateInternals;
 import org.apache.beam.runners.core.StateNamespace;
 import org.apache.beam.runners.core.StateTag;
+import org.apache.beam.runners.core.StepContext;
 import org.apache.beam.runners.core.TimerInternals;
 import org.apache.beam.sdk.state.State;
 import org.apache.beam.sdk.state.StateContext;
@@ -12,10 +14,12 @@ import org.apache.beam.sdk.state.TimeDomain;
 import org.joda.time.Instant;
 
 /**
- * State and timer internals that forward to the key being processed. One DoFnRunner then serves a
- * whole partition as one bundle, switching keys between elements instead of rebuilding the runner.
+ * A step context whose state and timer internals forward to the key being processed. One
+ * DoFnRunner then serves a whole partition, switching keys between elements instead of being
+ * rebuilt per key.
  */
-final class CurrentKeyInternals {
+final class CurrentKeyInternals implements StepContext {
+  private final InMemoryBundleFinalizer finalizer = new InMemoryBundleFinalizer();
   private InMemoryStateInternals<Object> state;
   private InMemoryTimerInternals timers;
   private Object key;
@@ -30,7 +34,22 @@ final class CurrentKeyInternals {
     return key;
   }
 
-  final StateInternals stateInternals = new StateInternals() {
+  @Override
+  public StateInternals stateInternals() {
+    return stateInternals;
+  }
+
+  @Override
+  public TimerInternals timerInternals() {
+    return timerInternals;
+  }
+
+  @Override
+  public InMemoryBundleFinalizer bundleFinalizer() {
+    return finalizer;
+  }
+
+  private final StateInternals stateInternals = new StateInternals() {
     @Override
     public Object getKey() {
       return key;
@@ -42,7 +61,7 @@ final class CurrentKeyInternals {
     }
   };
 
-  final TimerInternals timerInternals = new TimerInternals() {
+  private final TimerInternals timerInternals = new TimerInternals() {
     @Override
     public void setTimer(StateNamespace namespace, String timerId, String timerFamilyId, Instant target,
         Instant outputTimestamp, TimeDomain timeDomain) {

@@ -1,7 +1,6 @@
 package io.sluice.runner.beam;
 
 import io.sluice.runner.engine.block.Block;
-import io.sluice.runner.engine.operator.Exchange;
 import io.sluice.runner.engine.operator.PhysicalOperator.OutputBlock;
 import io.sluice.runner.plan.GroupByKeySpec;
 import java.util.ArrayList;
@@ -10,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.beam.runners.core.InMemoryStateInternals;
 import org.apache.beam.runners.core.InMemoryTimerInternals;
+import org.apache.beam.runners.core.KeyedWorkItems;
 import org.apache.beam.runners.core.NullSideInputReader;
 import org.apache.beam.runners.core.ReduceFnRunner;
 import org.apache.beam.runners.core.SystemReduceFn;
@@ -35,9 +35,8 @@ import org.joda.time.Duration;
  * (merging windows, triggers, lateness, timestamp combiners) runs Beam's own ReduceFnRunner per key
  * with the watermark advanced to the end of time once the key's input is complete.
  */
-final class GroupByKeyExchange implements Exchange {
+final class GroupByKeyExchange extends KeyedExchange {
   private final GroupByKeySpec spec;
-  private final KeyPartitioner partitioner;
   private final WindowingStrategy<Object, BoundedWindow> strategy;
   private final Coder<Object> valueCoder;
   private final Coder<?> outputCoder;
@@ -46,11 +45,10 @@ final class GroupByKeyExchange implements Exchange {
 
   @SuppressWarnings("unchecked")
   GroupByKeyExchange(GroupByKeySpec spec, int partitions, OperatorContext context) {
+    super(new KeyPartitioner(((KvCoder<?, ?>) spec.input().getCoder()).getKeyCoder(), partitions));
     this.spec = spec;
     this.context = context;
-    KvCoder<Object, Object> inputCoder = (KvCoder<Object, Object>) spec.input().getCoder();
-    this.partitioner = new KeyPartitioner(inputCoder.getKeyCoder(), partitions);
-    this.valueCoder = inputCoder.getValueCoder();
+    this.valueCoder = ((KvCoder<Object, Object>) spec.input().getCoder()).getValueCoder();
     this.outputCoder = spec.output().getCoder();
     this.strategy = (WindowingStrategy<Object, BoundedWindow>) spec.input().getWindowingStrategy();
     this.directGrouping = strategy.getTrigger() instanceof DefaultTrigger
@@ -60,21 +58,13 @@ final class GroupByKeyExchange implements Exchange {
   }
 
   @Override
-  public int partitions() {
-    return partitioner.partitions();
-  }
-
-  @Override
-  public Block[] partition(Block input) {
-    return partitioner.partition(input);
-  }
-
-  @Override
   public List<OutputBlock> reduce(int partition, List<Block> blocks) throws Exception {
     List<OutputBlock> outputs = new ArrayList<>();
     BlockBuilder builder = new BlockBuilder(0, outputCoder, context.targetBlockRows(), outputs);
     for (KeyPartitioner.KeyGroup group : partitioner.groupByKey(blocks).values()) {
-      if (directGrouping) {
+      if (spec.keyedWorkItems()) {
+        groupIntoWorkItem(group, builder);
+      } else if (directGrouping) {
         groupDirectly(group, builder);
       } else {
         groupWithReduceFn(group, builder);
@@ -82,6 +72,15 @@ final class GroupByKeyExchange implements Exchange {
     }
     builder.seal();
     return outputs;
+  }
+
+  /** All of a key's values, each keeping its own windows and timestamp, as one work item. */
+  private static void groupIntoWorkItem(KeyPartitioner.KeyGroup group, BlockBuilder builder) {
+    List<WindowedValue<Object>> values = new ArrayList<>(group.elements().size());
+    for (WindowedValue<KV<Object, Object>> element : group.elements()) {
+      values.add(element.withValue(element.getValue().getValue()));
+    }
+    builder.add(WindowedValues.valueInGlobalWindow(KeyedWorkItems.elementsWorkItem(group.key(), values)));
   }
 
   private static void groupDirectly(KeyPartitioner.KeyGroup group, BlockBuilder builder) {

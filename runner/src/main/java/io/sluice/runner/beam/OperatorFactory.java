@@ -15,6 +15,7 @@ import io.sluice.runner.plan.ParDoSpec;
 import io.sluice.runner.plan.PhysicalPlan;
 import io.sluice.runner.plan.PlanNode;
 import io.sluice.runner.plan.ReadSpec;
+import io.sluice.runner.plan.SplittableProcessSpec;
 import io.sluice.runner.plan.TransformSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,6 +32,8 @@ import org.apache.beam.sdk.values.WindowedValue;
 
 /** Turns a physical plan into running engine operators wired into a {@link Topology}. */
 public final class OperatorFactory {
+  private static final long MIN_SPLIT_BYTES = 1L << 20;
+
   private final PipelineOptions options;
   private final RunMetrics metrics;
   private final int parallelism;
@@ -77,6 +80,9 @@ public final class OperatorFactory {
         return new CollectingSink(node.name());
       case REBALANCE:
         return new MapOperator(node.name(), new RebalanceFunction(parallelism * 4, keyGrouping(node.input())), parallelism);
+      case SPLITTABLE_PROCESS:
+        return new MapOperator(node.name(),
+            new SplittableProcessFunction((SplittableProcessSpec) node.specs().get(0), node, context), parallelism);
       case FUSED_STAGE:
         return new MapOperator(node.name(), new FusedStageFunction(node, node.specs(), node.input(), context), parallelism);
       case SOURCE:
@@ -150,8 +156,11 @@ public final class OperatorFactory {
     } catch (Exception e) {
       estimated = 0;
     }
-    // Without an estimate, split into bundles of a size that still gives several splits per GiB.
-    long desiredBundleBytes = estimated > 0 ? Math.max(1, estimated / (parallelism * 4L)) : 64L << 20;
+    // A few splits per worker, but none under MIN_SPLIT_BYTES: splitting a small source only adds
+    // tasks (Ray Data's target_min_block_size is the same 1 MiB). Without an estimate, bundles of
+    // 64 MiB still give several splits per GiB. split() is called either way: sources may report
+    // metrics or validate there.
+    long desiredBundleBytes = estimated > 0 ? Math.max(MIN_SPLIT_BYTES, estimated / (parallelism * 4L)) : 64L << 20;
     // Sources may report metrics while splitting; they belong to the read transform.
     List<? extends BoundedSource<?>> splits =
         metrics.runScoped(read.name(), () -> source.split(desiredBundleBytes, options));

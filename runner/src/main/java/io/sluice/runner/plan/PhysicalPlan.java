@@ -49,10 +49,8 @@ public final class PhysicalPlan {
       node = producerOf.get(spec.inputs().get(0));
     } else {
       List<Integer> prerequisites = new ArrayList<>();
-      if (spec instanceof ParDoSpec parDo) {
-        for (PCollectionView<?> view : parDo.sideInputs()) {
-          prerequisites.add(materialize(view.getPCollection()).id());
-        }
+      for (PCollectionView<?> view : spec.sideInputs()) {
+        prerequisites.add(materialize(view.getPCollection()).id());
       }
       node = newNode(kindOf(spec), spec.inputs().isEmpty() ? null : spec.inputs().get(0));
       node.prerequisites().addAll(prerequisites);
@@ -66,7 +64,7 @@ public final class PhysicalPlan {
   /** Element-wise specs join a stage, or a source (running inside the read task). */
   private boolean canJoinProducer(TransformSpec spec) {
     PlanNode producer = producerOf.get(spec.inputs().get(0));
-    boolean readsSideInputs = spec instanceof ParDoSpec parDo && !parDo.sideInputs().isEmpty();
+    boolean readsSideInputs = !spec.sideInputs().isEmpty();
     return producer != null
         && (producer.kind() == PlanNode.Kind.FUSED_STAGE || producer.kind() == PlanNode.Kind.SOURCE)
         && !readsSideInputs;
@@ -93,6 +91,9 @@ public final class PhysicalPlan {
     }
     if (spec instanceof RebalanceSpec) {
       return PlanNode.Kind.REBALANCE;
+    }
+    if (spec instanceof SplittableProcessSpec) {
+      return PlanNode.Kind.SPLITTABLE_PROCESS;
     }
     return spec.elementWise() ? PlanNode.Kind.FUSED_STAGE : PlanNode.Kind.ALL_TO_ALL;
   }
@@ -166,6 +167,8 @@ public final class PhysicalPlan {
       return List.of(s.output());
     } else if (spec instanceof RebalanceSpec s) {
       return List.of(s.output());
+    } else if (spec instanceof SplittableProcessSpec s) {
+      return List.copyOf(s.outputs().values());
     }
     throw new IllegalArgumentException("unknown spec " + spec);
   }

@@ -18,6 +18,7 @@ public final class PlanNode {
     FUSED_STAGE,
     ALL_TO_ALL,
     REBALANCE,
+    SPLITTABLE_PROCESS,
     MATERIALIZE
   }
 
@@ -80,9 +81,7 @@ public final class PlanNode {
   public List<PCollectionView<?>> sideInputs() {
     List<PCollectionView<?>> views = new ArrayList<>();
     for (TransformSpec spec : specs) {
-      if (spec instanceof ParDoSpec parDo) {
-        views.addAll(parDo.sideInputs());
-      }
+      views.addAll(spec.sideInputs());
     }
     return views;
   }

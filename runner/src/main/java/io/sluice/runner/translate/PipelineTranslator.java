@@ -4,15 +4,21 @@ import io.sluice.runner.plan.LogicalPlan;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.runners.AppliedPTransform;
+import org.apache.beam.runners.core.SplittableParDoViaKeyedWorkItems;
+import org.apache.beam.sdk.runners.PTransformMatcher;
 import org.apache.beam.sdk.runners.PTransformOverride;
 import org.apache.beam.sdk.runners.TransformHierarchy;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.reflect.DoFnSignature;
+import org.apache.beam.sdk.transforms.reflect.DoFnSignatures;
 import org.apache.beam.sdk.util.construction.PTransformMatchers;
 import org.apache.beam.sdk.util.construction.PTransformTranslation;
 import org.apache.beam.sdk.util.construction.SplittableParDo;
 import org.apache.beam.sdk.util.construction.SplittableParDoNaiveBounded;
 import org.apache.beam.sdk.util.construction.UnconsumedReads;
+import org.apache.beam.sdk.values.PCollection;
 
 /**
  * Normalises a pipeline and walks it, handing each transform to the translator registered for its
@@ -25,15 +31,29 @@ public final class PipelineTranslator {
     this.registry = registry;
   }
 
-  /** Rewrites the pipeline into the primitives the translators know. */
+  /**
+   * Rewrites the pipeline into the primitives the translators know. Splittable DoFns run in place
+   * (Beam's naive bounded expansion: cheap, no shuffle) unless they need checkpoints or bundle
+   * finalization; those go through keyed work items, state and timers.
+   */
   public static void normalize(Pipeline pipeline) {
     SplittableParDo.convertReadBasedSplittableDoFnsToPrimitiveReadsIfNecessary(pipeline);
+    PTransformMatcher processKeyed = PTransformMatchers.urnEqualTo(PTransformTranslation.SPLITTABLE_PROCESS_KEYED_URN);
     pipeline.replaceAll(List.of(
         PTransformOverride.of(PTransformMatchers.splittableParDo(), new SplittableParDo.OverrideFactory<>()),
         PTransformOverride.of(
-            PTransformMatchers.urnEqualTo(PTransformTranslation.SPLITTABLE_PROCESS_KEYED_URN),
-            new SplittableParDoNaiveBounded.OverrideFactory<>())));
+            applied -> processKeyed.matches(applied) && needsKeyedWorkItems(applied),
+            new SplittableParDoViaKeyedWorkItems.OverrideFactory<>()),
+        PTransformOverride.of(processKeyed, new SplittableParDoNaiveBounded.OverrideFactory<>())));
     UnconsumedReads.ensureAllReadsConsumed(pipeline);
+  }
+
+  private static boolean needsKeyedWorkItems(AppliedPTransform<?, ?, ?> applied) {
+    DoFn<?, ?> fn = ((SplittableParDo.ProcessKeyedElements<?, ?, ?, ?>) applied.getTransform()).getFn();
+    DoFnSignature signature = DoFnSignatures.signatureForDoFn(fn);
+    boolean finalizesBundles = signature.processElement().extraParameters().stream()
+        .anyMatch(p -> p instanceof DoFnSignature.Parameter.BundleFinalizerParameter);
+    return signature.isBoundedPerElement() == PCollection.IsBounded.UNBOUNDED || finalizesBundles;
   }
 
   public LogicalPlan translate(Pipeline pipeline) {
@@ -85,6 +105,9 @@ public final class PipelineTranslator {
     }
     if (transform instanceof View.CreatePCollectionView) {
       return PTransformTranslation.CREATE_VIEW_TRANSFORM_URN;
+    }
+    if (transform instanceof SplittableParDoViaKeyedWorkItems.ProcessElements) {
+      return SplittableParDo.SPLITTABLE_PROCESS_URN;
     }
     return PTransformTranslation.urnForTransformOrNull(transform);
   }

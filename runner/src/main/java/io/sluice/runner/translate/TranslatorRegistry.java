@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.runners.AppliedPTransform;
 import org.apache.beam.sdk.util.construction.PTransformTranslation;
+import org.apache.beam.sdk.util.construction.SplittableParDo;
 
 /** URN → translators, most specialised first; the first that can translate a transform wins. */
 public final class TranslatorRegistry {
@@ -23,7 +24,9 @@ public final class TranslatorRegistry {
         .register(PTransformTranslation.IMPULSE_TRANSFORM_URN, new ImpulseTranslator())
         .register(PTransformTranslation.READ_TRANSFORM_URN, new ReadTranslator())
         .register(PTransformTranslation.PAR_DO_TRANSFORM_URN, new ParDoTranslator())
-        .register(PTransformTranslation.GROUP_BY_KEY_TRANSFORM_URN, new GroupByKeyTranslator())
+        .register(PTransformTranslation.GROUP_BY_KEY_TRANSFORM_URN, new GroupByKeyTranslator(false))
+        .register(SplittableParDo.SPLITTABLE_GBKIKWI_URN, new GroupByKeyTranslator(true))
+        .register(SplittableParDo.SPLITTABLE_PROCESS_URN, new SplittableProcessTranslator())
         .register(PTransformTranslation.FLATTEN_TRANSFORM_URN, new FlattenTranslator())
         .register(PTransformTranslation.ASSIGN_WINDOWS_TRANSFORM_URN, new WindowAssignTranslator())
         .register(PTransformTranslation.CREATE_VIEW_TRANSFORM_URN, new CreateViewTranslator())

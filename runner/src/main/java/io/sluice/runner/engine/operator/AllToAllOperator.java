@@ -13,8 +13,7 @@ import java.util.Map;
  * Partition tasks run concurrently, but their pieces are assembled in the order the input blocks
  * arrived, so a key's elements reach the reducer in arrival order.
  */
-public final class AllToAllOperator implements PhysicalOperator {
-  private final String name;
+public final class AllToAllOperator extends TaskOperator {
   private final Exchange exchange;
   private final ArrayDeque<Block> inputs = new ArrayDeque<>();
   private final List<List<Block>> partitions = new ArrayList<>();
@@ -23,29 +22,20 @@ public final class AllToAllOperator implements PhysicalOperator {
   private long nextSequence;
   private long nextToPlace;
   private final ArrayDeque<Integer> reducible = new ArrayDeque<>();
-  private final OutputQueue outputs = new OutputQueue();
-  private final int maxConcurrency;
   private boolean inputFinished;
   private boolean reducePhase;
-  private int running;
 
   public AllToAllOperator(String name, Exchange exchange, int maxConcurrency) {
-    this.name = name;
+    super(name, maxConcurrency);
     this.exchange = exchange;
-    this.maxConcurrency = maxConcurrency;
     for (int i = 0; i < exchange.partitions(); i++) {
       partitions.add(new ArrayList<>());
     }
   }
 
   @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
   public boolean needsInput() {
-    return !inputFinished && inputs.size() < Math.max(2, maxConcurrency);
+    return !inputFinished && inputs.size() < Math.max(2, maxConcurrency());
   }
 
   @Override
@@ -68,22 +58,19 @@ public final class AllToAllOperator implements PhysicalOperator {
   public Task pollTask() {
     Block input = inputs.poll();
     if (input != null) {
-      running++;
-      return new PartitionTask(input, nextSequence++);
+      return start(new PartitionTask(input, nextSequence++));
     }
     Integer partition = reducible.poll();
     if (partition != null) {
-      running++;
       List<Block> blocks = partitions.get(partition);
       partitions.set(partition, List.of()); // the reduce task owns them now
-      return new ReduceTask(partition, blocks);
+      return start(new ReduceTask(partition, blocks));
     }
     return null;
   }
 
   @Override
-  public void taskCompleted(Task task) {
-    running--;
+  void completed(Task task) {
     if (task instanceof PartitionTask partitioned) {
       outOfOrder.put(partitioned.sequence, partitioned.result);
       Block[] parts;
@@ -97,17 +84,12 @@ public final class AllToAllOperator implements PhysicalOperator {
       }
       startReducingIfReady();
     } else {
-      outputs.addAll(((ReduceTask) task).result);
+      outputs().addAll(((ReduceTask) task).result);
     }
   }
 
-  @Override
-  public void taskFailed(Task task, Throwable error) {
-    running--;
-  }
-
   private void startReducingIfReady() {
-    if (!reducePhase && inputFinished && inputs.isEmpty() && running == 0) {
+    if (!reducePhase && inputFinished && inputs.isEmpty() && running() == 0) {
       reducePhase = true;
       for (int i = 0; i < partitions.size(); i++) {
         if (!partitions.get(i).isEmpty()) {
@@ -118,18 +100,8 @@ public final class AllToAllOperator implements PhysicalOperator {
   }
 
   @Override
-  public OutputBlock pollOutput() {
-    return outputs.poll();
-  }
-
-  @Override
   public boolean isFinished() {
-    return reducePhase && reducible.isEmpty() && running == 0 && outputs.isEmpty();
-  }
-
-  @Override
-  public int maxConcurrency() {
-    return maxConcurrency;
+    return reducePhase && reducible.isEmpty() && drained();
   }
 
   @Override

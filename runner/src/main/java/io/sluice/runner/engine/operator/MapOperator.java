@@ -8,26 +8,16 @@ import java.util.List;
  * Applies a {@link BlockFunction} to each input block as its own task. Holds at most a few input
  * blocks, so a slow map pushes back on its producers through the executor's queues.
  */
-public final class MapOperator implements PhysicalOperator {
-  private final String name;
+public final class MapOperator extends TaskOperator {
   private final BlockFunction function;
-  private final int maxConcurrency;
   private final int maxBufferedInputs;
   private final ArrayDeque<Block> inputs = new ArrayDeque<>();
-  private final OutputQueue outputs = new OutputQueue();
   private boolean inputFinished;
-  private int running;
 
   public MapOperator(String name, BlockFunction function, int maxConcurrency) {
-    this.name = name;
+    super(name, maxConcurrency);
     this.function = function;
-    this.maxConcurrency = maxConcurrency;
     this.maxBufferedInputs = Math.max(2, maxConcurrency);
-  }
-
-  @Override
-  public String name() {
-    return name;
   }
 
   @Override
@@ -53,37 +43,17 @@ public final class MapOperator implements PhysicalOperator {
   @Override
   public Task pollTask() {
     Block input = inputs.poll();
-    if (input == null) {
-      return null;
-    }
-    running++;
-    return new MapTask(input);
+    return input == null ? null : start(new MapTask(input));
   }
 
   @Override
-  public void taskCompleted(Task task) {
-    running--;
-    outputs.addAll(((MapTask) task).result);
-  }
-
-  @Override
-  public void taskFailed(Task task, Throwable error) {
-    running--;
-  }
-
-  @Override
-  public OutputBlock pollOutput() {
-    return outputs.poll();
+  void completed(Task task) {
+    outputs().addAll(((MapTask) task).result);
   }
 
   @Override
   public boolean isFinished() {
-    return inputFinished && inputs.isEmpty() && running == 0 && outputs.isEmpty();
-  }
-
-  @Override
-  public int maxConcurrency() {
-    return maxConcurrency;
+    return inputFinished && inputs.isEmpty() && drained();
   }
 
   @Override

@@ -7,24 +7,14 @@ import java.util.Collection;
 import java.util.List;
 
 /** Reads splits in parallel; a split that is not done goes back to the queue after each chunk. */
-public final class SourceOperator implements PhysicalOperator {
-  private final String name;
+public final class SourceOperator extends TaskOperator {
   private final ArrayDeque<SplitReader> ready;
   private final List<SplitReader> all;
-  private final OutputQueue outputs = new OutputQueue();
-  private final int maxConcurrency;
-  private int running;
 
   public SourceOperator(String name, Collection<? extends SplitReader> splits, int maxConcurrency) {
-    this.name = name;
+    super(name, maxConcurrency);
     this.ready = new ArrayDeque<>(splits);
     this.all = new ArrayList<>(splits);
-    this.maxConcurrency = maxConcurrency;
-  }
-
-  @Override
-  public String name() {
-    return name;
   }
 
   @Override
@@ -34,7 +24,7 @@ public final class SourceOperator implements PhysicalOperator {
 
   @Override
   public void addInput(Block block) {
-    throw new IllegalStateException(name + " is a source and takes no input");
+    throw new IllegalStateException(name() + " is a source and takes no input");
   }
 
   @Override
@@ -48,41 +38,21 @@ public final class SourceOperator implements PhysicalOperator {
   @Override
   public Task pollTask() {
     SplitReader split = ready.poll();
-    if (split == null) {
-      return null;
-    }
-    running++;
-    return new ReadTask(split);
+    return split == null ? null : start(new ReadTask(split));
   }
 
   @Override
-  public void taskCompleted(Task task) {
-    running--;
+  void completed(Task task) {
     ReadTask read = (ReadTask) task;
-    outputs.addAll(read.result);
+    outputs().addAll(read.result);
     if (!read.split.isDone()) {
       ready.add(read.split);
     }
   }
 
   @Override
-  public void taskFailed(Task task, Throwable error) {
-    running--;
-  }
-
-  @Override
-  public OutputBlock pollOutput() {
-    return outputs.poll();
-  }
-
-  @Override
   public boolean isFinished() {
-    return ready.isEmpty() && running == 0 && outputs.isEmpty();
-  }
-
-  @Override
-  public int maxConcurrency() {
-    return maxConcurrency;
+    return ready.isEmpty() && drained();
   }
 
   @Override
