@@ -3,14 +3,14 @@ package io.sluice.benchmarks;
 import java.util.Arrays;
 
 /** Timings of the repeated start-up runs of one runner; {@code error} is set instead on failure. */
-record StartupResult(String runner, long[] nanos, String error) {
+record StartupResult(String runner, long firstRunNanos, long[] nanos, String error) {
 
-  static StartupResult of(String runner, long[] nanos) {
-    return new StartupResult(runner, nanos.clone(), null);
+  static StartupResult of(String runner, long firstRunNanos, long[] nanos) {
+    return new StartupResult(runner, firstRunNanos, nanos.clone(), null);
   }
 
   static StartupResult failed(String runner, String error) {
-    return new StartupResult(runner, new long[0], error);
+    return new StartupResult(runner, 0, new long[0], error);
   }
 
   boolean failed() {

@@ -13,6 +13,11 @@ public final class SluiceRegistrar {
 
   @AutoService(PipelineRunnerRegistrar.class)
   public static final class Runner implements PipelineRunnerRegistrar {
+    public Runner() {
+      // Beam creates registrars as soon as PipelineOptionsFactory is first used (see WarmUp).
+      WarmUp.startOnce();
+    }
+
     @Override
     public Iterable<Class<? extends PipelineRunner<?>>> getPipelineRunners() {
       return List.of(SluiceRunner.class, TestSluiceRunner.class);
