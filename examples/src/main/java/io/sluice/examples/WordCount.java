@@ -2,7 +2,9 @@ package io.sluice.examples;
 
 import java.util.Arrays;
 import java.util.List;
+import io.sluice.runner.SluicePipelineResult;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
@@ -80,7 +82,12 @@ public final class WordCount {
           System.out.print(out);
           return out.toString();
         }));
-    pipeline.run().waitUntilFinish();
+    PipelineResult result = pipeline.run();
+    result.waitUntilFinish();
+    if (result instanceof SluicePipelineResult sluice) {
+      // Like Ray Data's ds.stats(): what each operator did.
+      System.out.print(sluice.stats());
+    }
   }
 
   /** Orders (word, count) by count, then by word so ties are deterministic. */
