@@ -30,8 +30,6 @@ final class CombinePerKeyExchange implements Exchange {
   private final CombineFn<Object, Object, Object> fn;
   private final OperatorContext context;
 
-  private record WindowedKey(Object structuralKey, BoundedWindow window) {}
-
   /** Accumulators are opaque here; charged a flat size for accounting. */
   private static final long BYTES_PER_PARTIAL = 64;
 
@@ -92,35 +90,52 @@ final class CombinePerKeyExchange implements Exchange {
 
   @Override
   public List<OutputBlock> reduce(int partition, List<Block> blocks) throws Exception {
-    Map<WindowedKey, List<Precombiner.Partial>> grouped = new LinkedHashMap<>();
+    // Per window, then per structural key, as on the map side: no composite key per partial.
+    Map<BoundedWindow, Map<Object, Merging>> byWindow = new LinkedHashMap<>();
+    BoundedWindow lastWindow = null;
+    Map<Object, Merging> lastMap = null;
     for (Block block : blocks) {
       for (Object element : ((RowBlock<?>) block).elements()) {
         Precombiner.Partial partial = (Precombiner.Partial) element;
-        grouped.computeIfAbsent(new WindowedKey(partial.structuralKey(), partial.window()), k -> new ArrayList<>()).add(partial);
+        if (partial.window() != lastWindow && !partial.window().equals(lastWindow)) {
+          lastWindow = partial.window();
+          lastMap = byWindow.computeIfAbsent(lastWindow, w -> new LinkedHashMap<>());
+        }
+        Merging merging = lastMap.get(partial.structuralKey());
+        if (merging == null) {
+          lastMap.put(partial.structuralKey(), new Merging(partial.key(), partial.accumulator()));
+        } else {
+          merging.accumulators.add(partial.accumulator());
+        }
       }
     }
     List<OutputBlock> outputs = new ArrayList<>();
     BlockBuilder builder = new BlockBuilder(0, spec.output().getCoder(), context.targetBlockRows(), outputs);
     runAsUserCode(() -> {
-      for (List<Precombiner.Partial> partials : grouped.values()) {
-        Precombiner.Partial first = partials.get(0);
-        Object accumulator;
-        if (partials.size() == 1) {
-          accumulator = first.accumulator();
-        } else {
-          List<Object> accumulators = new ArrayList<>(partials.size());
-          for (Precombiner.Partial partial : partials) {
-            accumulators.add(partial.accumulator());
-          }
-          accumulator = fn.mergeAccumulators(accumulators);
+      for (Map.Entry<BoundedWindow, Map<Object, Merging>> window : byWindow.entrySet()) {
+        BoundedWindow w = window.getKey();
+        for (Merging merging : window.getValue().values()) {
+          Object accumulator = merging.accumulators.size() == 1
+              ? merging.accumulators.get(0)
+              : fn.mergeAccumulators(merging.accumulators);
+          builder.add(WindowedValues.of(KV.of(merging.key, fn.extractOutput(accumulator)),
+              w.maxTimestamp(), w, PaneInfo.ON_TIME_AND_ONLY_FIRING));
         }
-        BoundedWindow window = first.window();
-        builder.add(WindowedValues.of(KV.of(first.key(), fn.extractOutput(accumulator)),
-            window.maxTimestamp(), window, PaneInfo.ON_TIME_AND_ONLY_FIRING));
       }
     });
     builder.seal();
     return outputs;
+  }
+
+  /** A key's accumulators from every map-side task, merged once all have arrived. */
+  private static final class Merging {
+    final Object key;
+    final List<Object> accumulators = new ArrayList<>(4);
+
+    Merging(Object key, Object first) {
+      this.key = key;
+      accumulators.add(first);
+    }
   }
 
   /** Runs the user's CombineFn with the task's metrics container, naming the transform on failure. */

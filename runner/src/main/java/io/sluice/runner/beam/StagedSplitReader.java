@@ -1,11 +1,16 @@
 package io.sluice.runner.beam;
 
+import io.sluice.runner.engine.block.RowBlock;
 import io.sluice.runner.engine.operator.PhysicalOperator.OutputBlock;
 import io.sluice.runner.engine.operator.SplitReader;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A split whose chunks go straight through a fused stage, in the same task that read them. */
+/**
+ * A split whose chunks go straight through a fused stage, in the same task that read them. All
+ * chunks of one read run as one bundle, so per-bundle work (and map-side combining) covers as much
+ * data as the read produced at once.
+ */
 final class StagedSplitReader implements SplitReader {
   private final SplitReader split;
   private final FusedStageFunction stage;
@@ -17,11 +22,24 @@ final class StagedSplitReader implements SplitReader {
 
   @Override
   public List<OutputBlock> readSome() throws Exception {
-    List<OutputBlock> outputs = new ArrayList<>();
-    for (OutputBlock chunk : split.readSome()) {
-      outputs.addAll(stage.apply(chunk.block()));
+    List<OutputBlock> chunks = split.readSome();
+    if (chunks.isEmpty()) {
+      return List.of();
     }
-    return outputs;
+    if (chunks.size() == 1) {
+      return stage.apply(chunks.get(0).block());
+    }
+    int rows = 0;
+    for (OutputBlock chunk : chunks) {
+      rows += chunk.block().rows();
+    }
+    List<Object> elements = new ArrayList<>(rows);
+    long bytes = 0;
+    for (OutputBlock chunk : chunks) {
+      elements.addAll(((RowBlock<?>) chunk.block()).elements());
+      bytes += chunk.block().bytes();
+    }
+    return stage.apply(new RowBlock<>(elements, bytes));
   }
 
   @Override
