@@ -164,7 +164,7 @@ final class FusedStageFunction implements BlockFunction {
         } else {
           Precombiner precombiner = precombiners.computeIfAbsent(port, p -> PrecombiningWriter.precombinerFor(combine));
           builders[port] = new PrecombiningWriter(port, combine, precombiner, router,
-              taskMetrics.getContainer(combine.name()), outputs);
+              RunMetrics.forTask(taskMetrics, combine.name()), outputs);
         }
       }
       boolean succeeded = false;
@@ -263,7 +263,7 @@ final class FusedStageFunction implements BlockFunction {
     @Override
     public void start() {
       link();
-      metrics = instance.taskMetrics.getContainer(spec.name());
+      metrics = RunMetrics.forTask(instance.taskMetrics, spec.name());
       MetricsContainer previous = instance.router.enter(metrics);
       try {
         runner.startBundle();

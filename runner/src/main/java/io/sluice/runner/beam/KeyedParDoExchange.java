@@ -101,7 +101,7 @@ final class KeyedParDoExchange extends KeyedExchange {
     Map<Object, InMemoryTimerInternals> timersByKey = new HashMap<>();
     Map<Object, InMemoryStateInternals<Object>> stateByKey = new HashMap<>();
     boolean succeeded = false;
-    try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(taskMetrics.getContainer(spec.name()))) {
+    try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(RunMetrics.forTask(taskMetrics, spec.name()))) {
       runner.startBundle();
       for (KeyPartitioner.KeyGroup group : groups.values()) {
         InMemoryTimerInternals timers = new InMemoryTimerInternals();

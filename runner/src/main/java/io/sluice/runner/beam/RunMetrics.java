@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.util.concurrent.Callable;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.metrics.MetricResults;
+import org.apache.beam.sdk.metrics.MetricsContainer;
 import org.apache.beam.sdk.metrics.MetricsEnvironment;
 
 /**
@@ -28,13 +29,18 @@ public final class RunMetrics {
   public <T> T runScoped(String transform, Callable<T> work) throws Exception {
     MetricsContainerStepMap taskMetrics = new MetricsContainerStepMap();
     boolean succeeded = false;
-    try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(taskMetrics.getContainer(transform))) {
+    try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(forTask(taskMetrics, transform))) {
       T result = work.call();
       succeeded = true;
       return result;
     } finally {
       merge(taskMetrics, succeeded);
     }
+  }
+
+  /** The container a task reports {@code transform}'s metrics into. */
+  static MetricsContainer forTask(MetricsContainerStepMap taskMetrics, String transform) {
+    return new CachingMetricsContainer(taskMetrics.getContainer(transform));
   }
 
   public synchronized MetricResults results() {

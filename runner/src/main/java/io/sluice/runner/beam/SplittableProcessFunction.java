@@ -73,7 +73,7 @@ final class SplittableProcessFunction implements BlockFunction {
     List<OutputBlock> outputs = new ArrayList<>();
     MetricsContainerStepMap taskMetrics = new MetricsContainerStepMap();
     boolean succeeded = false;
-    try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(taskMetrics.getContainer(spec.name()))) {
+    try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(RunMetrics.forTask(taskMetrics, spec.name()))) {
       process(fn, ((RowBlock<?>) input).elements(), outputs);
       succeeded = true;
     } catch (Exception e) {

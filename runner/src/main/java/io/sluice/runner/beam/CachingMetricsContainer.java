@@ -1,0 +1,74 @@
+package io.sluice.runner.beam;
+
+import java.util.IdentityHashMap;
+import java.util.Map;
+import org.apache.beam.sdk.metrics.BoundedTrie;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Distribution;
+import org.apache.beam.sdk.metrics.Gauge;
+import org.apache.beam.sdk.metrics.Histogram;
+import org.apache.beam.sdk.metrics.MetricName;
+import org.apache.beam.sdk.metrics.MetricsContainer;
+import org.apache.beam.sdk.metrics.StringSet;
+import org.apache.beam.sdk.util.HistogramData;
+
+/**
+ * One task's container for one transform, remembering cells by the identity of their MetricName.
+ * User code keeps its metric objects (and so their names) across elements, while MetricName hashes
+ * its strings and labels anew on every lookup; a counter bumped per element then costs a field read
+ * instead. Confined to the task's thread, like the container it wraps.
+ */
+final class CachingMetricsContainer implements MetricsContainer {
+  private final MetricsContainer delegate;
+  private final Map<MetricName, Counter> counters = new IdentityHashMap<>();
+  private final Map<MetricName, Distribution> distributions = new IdentityHashMap<>();
+
+  CachingMetricsContainer(MetricsContainer delegate) {
+    this.delegate = delegate;
+  }
+
+  @Override
+  public Counter getCounter(MetricName name) {
+    Counter counter = counters.get(name);
+    if (counter == null) {
+      counter = delegate.getCounter(name);
+      counters.put(name, counter);
+    }
+    return counter;
+  }
+
+  @Override
+  public Distribution getDistribution(MetricName name) {
+    Distribution distribution = distributions.get(name);
+    if (distribution == null) {
+      distribution = delegate.getDistribution(name);
+      distributions.put(name, distribution);
+    }
+    return distribution;
+  }
+
+  @Override
+  public Counter getPerWorkerCounter(MetricName name) {
+    return delegate.getPerWorkerCounter(name);
+  }
+
+  @Override
+  public Gauge getGauge(MetricName name) {
+    return delegate.getGauge(name);
+  }
+
+  @Override
+  public StringSet getStringSet(MetricName name) {
+    return delegate.getStringSet(name);
+  }
+
+  @Override
+  public BoundedTrie getBoundedTrie(MetricName name) {
+    return delegate.getBoundedTrie(name);
+  }
+
+  @Override
+  public Histogram getHistogram(MetricName name, HistogramData.BucketType bucketType) {
+    return delegate.getHistogram(name, bucketType);
+  }
+}
