@@ -1,5 +1,7 @@
 package io.sluice.runner;
 
+import io.sluice.runner.engine.resource.ExecutionResources;
+import io.sluice.runner.engine.resource.GpuDetection;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -15,6 +17,29 @@ public interface SluicePipelineOptions extends PipelineOptions {
   Integer getParallelism();
 
   void setParallelism(Integer parallelism);
+
+  @Description("CPUs that tasks may hold at once (fractions allowed); -1 (the default) means the "
+      + "parallelism, which itself defaults to the core count. A transform's tasks request 1 CPU unless a "
+      + "cpu_count resource hint says otherwise.")
+  @Default.Double(-1)
+  Double getNumCpus();
+
+  void setNumCpus(Double cpus);
+
+  @Description("GPUs that tasks may hold at once; -1 (the default) detects them (CUDA_VISIBLE_DEVICES, "
+      + "else nvidia-smi -L, else 0). A logical count may be set, for example in tests. Transforms request "
+      + "GPUs with the accelerator resource hint, e.g. \"type:nvidia-l4;count:1\"; fractional counts share a device.")
+  @Default.Double(-1)
+  Double getNumGpus();
+
+  void setNumGpus(Double gpus);
+
+  @Description("Bytes that tasks may hold at once, as requested by min_ram resource hints; -1 (the "
+      + "default) means half of the maximum heap.")
+  @Default.Long(-1)
+  Long getMemoryBudget();
+
+  void setMemoryBudget(Long bytes);
 
   @Description("Target number of elements per block. A block is also a Beam bundle, so larger "
       + "blocks amortise per-bundle costs; smaller ones spread small inputs over more workers.")
@@ -35,6 +60,16 @@ public interface SluicePipelineOptions extends PipelineOptions {
   boolean isBlockOnRun();
 
   void setBlockOnRun(boolean block);
+
+  /** The resources all tasks of a run may hold at once, with every default resolved. */
+  static ExecutionResources limits(SluicePipelineOptions options) {
+    double cpus = options.getNumCpus() == null || options.getNumCpus() == -1
+        ? effectiveParallelism(options) : options.getNumCpus();
+    double gpus = options.getNumGpus() == null || options.getNumGpus() == -1 ? GpuDetection.detect() : options.getNumGpus();
+    long memory = options.getMemoryBudget() == null || options.getMemoryBudget() == -1
+        ? Runtime.getRuntime().maxMemory() / 2 : options.getMemoryBudget();
+    return new ExecutionResources(cpus, gpus, memory);
+  }
 
   /** The parallelism to use: the option when set, else the machine's core count. */
   static int effectiveParallelism(SluicePipelineOptions options) {

@@ -9,9 +9,11 @@ import io.sluice.runner.engine.scheduler.ExecutorConfig;
 import io.sluice.runner.engine.scheduler.StreamingExecutor;
 import io.sluice.runner.engine.scheduler.Topology;
 import io.sluice.runner.plan.PhysicalPlan;
+import io.sluice.runner.plan.PlanNode;
 import io.sluice.runner.translate.PipelineTranslator;
 import io.sluice.runner.translate.TranslatorRegistry;
 import java.util.List;
+import java.util.function.DoublePredicate;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineRunner;
 import org.apache.beam.sdk.io.FileSystems;
@@ -41,7 +43,43 @@ public final class SluiceRunner extends PipelineRunner<SluicePipelineResult> {
         "use at least 1, or -1 for the core count (the default)");
     requirePositive("targetBlockRows", sluice.getTargetBlockRows(), "use at least 1 (default 4096)");
     requirePositive("maxQueuedBytesPerOperator", sluice.getMaxQueuedBytesPerOperator(), "use a positive byte count");
+    requireDefaultOr("numCpus", sluice.getNumCpus(), value -> value > 0, "use a positive number of CPUs, or -1 for the core count");
+    requireDefaultOr("numGpus", sluice.getNumGpus(), value -> value >= 0, "use 0 or more GPUs, or -1 to detect them");
+    requireDefaultOr("memoryBudget", sluice.getMemoryBudget() == null ? null : sluice.getMemoryBudget().doubleValue(),
+        value -> value > 0, "use a positive byte count, or -1 for half the maximum heap");
     return new SluiceRunner(sluice);
+  }
+
+  private static void requireDefaultOr(String option, Double value, DoublePredicate valid, String fix) {
+    if (value != null && value != -1 && !valid.test(value)) {
+      throw new IllegalArgumentException("--" + option + "=" + value + " is invalid: " + fix);
+    }
+  }
+
+  /**
+   * Fails before anything runs if a transform asks for more per task than the whole run may hold,
+   * naming the transform, its request and the option to change.
+   */
+  static void checkRequests(PhysicalPlan plan, ExecutionResources limits) {
+    for (PlanNode node : plan.nodes()) {
+      ExecutionResources request = node.resources();
+      String transform = node.specs().isEmpty() ? node.name() : node.specs().get(node.specs().size() - 1).name();
+      if (request.gpus() > limits.gpus() + 1e-9) {
+        throw new IllegalArgumentException("Transform '" + transform + "' requests " + request.gpus()
+            + " GPUs per task (its accelerator resource hint), but the run has " + limits.gpus()
+            + " (--numGpus, detected when unset); lower the request or set --numGpus");
+      }
+      if (request.cpus() > limits.cpus() + 1e-9) {
+        throw new IllegalArgumentException("Transform '" + transform + "' requests " + request.cpus()
+            + " CPUs per task (its cpu_count resource hint), but the run has " + limits.cpus()
+            + " (--numCpus); lower the request or raise --numCpus");
+      }
+      if (request.memoryBytes() > limits.memoryBytes()) {
+        throw new IllegalArgumentException("Transform '" + transform + "' requests " + request.memoryBytes()
+            + " bytes per task (its min_ram resource hint), but the run may hold " + limits.memoryBytes()
+            + " (--memoryBudget); lower the request or raise --memoryBudget");
+      }
+    }
   }
 
   private static void requirePositive(String option, long value, String fix) {
@@ -57,6 +95,8 @@ public final class SluiceRunner extends PipelineRunner<SluicePipelineResult> {
     PipelineTranslator.normalize(pipeline);
     PhysicalPlan plan = PhysicalPlan.fuse(new PipelineTranslator(TranslatorRegistry.defaults()).translate(pipeline));
     LOG.debug("Physical plan:\n{}", plan.explain());
+    ExecutionResources limits = SluicePipelineOptions.limits(options);
+    checkRequests(plan, limits);
     RunMetrics metrics = new RunMetrics();
     int parallelism = SluicePipelineOptions.effectiveParallelism(options);
     Topology topology;
@@ -68,7 +108,8 @@ public final class SluiceRunner extends PipelineRunner<SluicePipelineResult> {
       throw new IllegalStateException("could not prepare the pipeline: " + e.getMessage(), e);
     }
     StreamingExecutor executor = new StreamingExecutor(topology, new ExecutorConfig(
-        ExecutionResources.cpus(parallelism),
+        limits,
+        parallelism,
         List.of(new ConcurrencyCapPolicy(), new DownstreamQueueBytesPolicy(options.getMaxQueuedBytesPerOperator())),
         "sluice"));
     SluicePipelineResult result = new SluicePipelineResult(executor, executor.start(), metrics, plan.explain());

@@ -82,11 +82,13 @@ public final class OperatorFactory {
         return new MapOperator(node.name(), new RebalanceFunction(parallelism * 4, keyGrouping(node.input())), parallelism);
       case SPLITTABLE_PROCESS:
         return new MapOperator(node.name(),
-            new SplittableProcessFunction((SplittableProcessSpec) node.specs().get(0), node, context), parallelism);
+            new SplittableProcessFunction((SplittableProcessSpec) node.specs().get(0), node, context), parallelism,
+            node.resources());
       case FUSED_STAGE:
-        return new MapOperator(node.name(), new FusedStageFunction(node, node.specs(), node.input(), context), parallelism);
+        return new MapOperator(node.name(), new FusedStageFunction(node, node.specs(), node.input(), context), parallelism,
+            node.resources());
       case SOURCE:
-        return new SourceOperator(node.name(), fusedSplits(node, context), parallelism);
+        return new SourceOperator(node.name(), fusedSplits(node, context), parallelism, node.resources());
       case ALL_TO_ALL:
         TransformSpec spec = node.specs().get(0);
         if (spec instanceof GroupByKeySpec gbk) {
@@ -94,7 +96,8 @@ public final class OperatorFactory {
         } else if (spec instanceof CombinePerKeySpec combine) {
           return new AllToAllOperator(node.name(), new CombinePerKeyExchange(combine, partitions, context), parallelism);
         } else if (spec instanceof ParDoSpec parDo) {
-          return new AllToAllOperator(node.name(), new KeyedParDoExchange(parDo, node, partitions, context), parallelism);
+          return new AllToAllOperator(node.name(), new KeyedParDoExchange(parDo, node, partitions, context), parallelism,
+              node.resources());
         }
         break;
       default:

@@ -1,5 +1,6 @@
 package io.sluice.runner.plan;
 
+import io.sluice.runner.engine.resource.ExecutionResources;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -22,7 +23,8 @@ public record ParDoSpec(
     Map<String, PCollectionView<?>> sideInputMapping,
     DoFnSchemaInformation schemaInformation,
     boolean keyed,
-    boolean requiresTimeSortedInput)
+    boolean requiresTimeSortedInput,
+    ExecutionResources resources)
     implements TransformSpec {
   @Override
   public List<PCollection<?>> inputs() {

@@ -1,5 +1,6 @@
 package io.sluice.runner.plan;
 
+import io.sluice.runner.engine.resource.ExecutionResources;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -61,13 +62,18 @@ public final class PhysicalPlan {
     }
   }
 
-  /** Element-wise specs join a stage, or a source (running inside the read task). */
+  /**
+   * Element-wise specs join a stage, or a source (running inside the read task), that requests the
+   * same resources: a GPU step fused into a CPU step would hold its GPU through the CPU work, and
+   * the other way round (Ray Data's fusion rule too).
+   */
   private boolean canJoinProducer(TransformSpec spec) {
     PlanNode producer = producerOf.get(spec.inputs().get(0));
     boolean readsSideInputs = !spec.sideInputs().isEmpty();
     return producer != null
         && (producer.kind() == PlanNode.Kind.FUSED_STAGE || producer.kind() == PlanNode.Kind.SOURCE)
-        && !readsSideInputs;
+        && !readsSideInputs
+        && producer.resources().equals(spec.resources());
   }
 
   private PlanNode materialize(PCollection<?> collection) {
@@ -178,6 +184,9 @@ public final class PhysicalPlan {
     StringBuilder out = new StringBuilder();
     for (PlanNode node : nodes) {
       out.append(String.format("#%d %s %s", node.id(), node.kind(), node.name()));
+      if (!node.resources().equals(ExecutionResources.cpus(1)) && node.kind() != PlanNode.Kind.MATERIALIZE) {
+        out.append(" ").append(node.resources());
+      }
       if (!node.producers().isEmpty()) {
         out.append(" <- ");
         for (PlanNode.Producer producer : node.producers()) {

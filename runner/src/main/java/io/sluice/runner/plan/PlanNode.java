@@ -1,5 +1,6 @@
 package io.sluice.runner.plan;
 
+import io.sluice.runner.engine.resource.ExecutionResources;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -76,6 +77,11 @@ public final class PlanNode {
    */
   public Map<PCollection<?>, CombinePerKeySpec> precombined() {
     return precombined;
+  }
+
+  /** What each task of this node holds: its first spec's request (fused specs all request the same). */
+  public ExecutionResources resources() {
+    return specs.isEmpty() ? ExecutionResources.ZERO : specs.get(0).resources();
   }
 
   public List<PCollectionView<?>> sideInputs() {

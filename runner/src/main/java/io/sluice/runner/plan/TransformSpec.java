@@ -1,5 +1,6 @@
 package io.sluice.runner.plan;
 
+import io.sluice.runner.engine.resource.ExecutionResources;
 import java.util.List;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
@@ -17,6 +18,11 @@ public sealed interface TransformSpec
   /** Side inputs the spec reads; its operator starts only once they are materialised. */
   default List<PCollectionView<?>> sideInputs() {
     return List.of();
+  }
+
+  /** What one task of this spec holds while it runs (from Beam resource hints where given). */
+  default ExecutionResources resources() {
+    return ExecutionResources.cpus(1);
   }
 
   /** Whether the spec works element by element and can be fused with its producer. */

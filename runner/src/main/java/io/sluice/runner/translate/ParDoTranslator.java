@@ -34,6 +34,7 @@ final class ParDoTranslator implements TransformTranslator {
         ParDoTranslation.getSideInputMapping(transform),
         ParDoTranslation.getSchemaInformation(transform),
         keyed,
-        timeSorted));
+        timeSorted,
+        ResourceRequests.of(transform)));
   }
 }

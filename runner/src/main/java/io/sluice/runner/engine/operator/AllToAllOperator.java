@@ -1,5 +1,7 @@
 package io.sluice.runner.engine.operator;
 
+import io.sluice.runner.engine.resource.ExecutionResources;
+
 import io.sluice.runner.engine.block.Block;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -26,7 +28,12 @@ public final class AllToAllOperator extends TaskOperator {
   private boolean reducePhase;
 
   public AllToAllOperator(String name, Exchange exchange, int maxConcurrency) {
-    super(name, maxConcurrency);
+    this(name, exchange, maxConcurrency, ExecutionResources.cpus(1));
+  }
+
+  /** @param taskResources what each task holds while it runs */
+  public AllToAllOperator(String name, Exchange exchange, int maxConcurrency, ExecutionResources taskResources) {
+    super(name, maxConcurrency, taskResources);
     this.exchange = exchange;
     for (int i = 0; i < exchange.partitions(); i++) {
       partitions.add(new ArrayList<>());

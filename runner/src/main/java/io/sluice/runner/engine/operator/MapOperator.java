@@ -1,5 +1,7 @@
 package io.sluice.runner.engine.operator;
 
+import io.sluice.runner.engine.resource.ExecutionResources;
+
 import io.sluice.runner.engine.block.Block;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -15,7 +17,12 @@ public final class MapOperator extends TaskOperator {
   private boolean inputFinished;
 
   public MapOperator(String name, BlockFunction function, int maxConcurrency) {
-    super(name, maxConcurrency);
+    this(name, function, maxConcurrency, ExecutionResources.cpus(1));
+  }
+
+  /** @param taskResources what each task holds while it runs */
+  public MapOperator(String name, BlockFunction function, int maxConcurrency, ExecutionResources taskResources) {
+    super(name, maxConcurrency, taskResources);
     this.function = function;
     this.maxBufferedInputs = Math.max(2, maxConcurrency);
   }

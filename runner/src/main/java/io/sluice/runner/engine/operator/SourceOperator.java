@@ -1,5 +1,7 @@
 package io.sluice.runner.engine.operator;
 
+import io.sluice.runner.engine.resource.ExecutionResources;
+
 import io.sluice.runner.engine.block.Block;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -12,7 +14,12 @@ public final class SourceOperator extends TaskOperator {
   private final List<SplitReader> all;
 
   public SourceOperator(String name, Collection<? extends SplitReader> splits, int maxConcurrency) {
-    super(name, maxConcurrency);
+    this(name, splits, maxConcurrency, ExecutionResources.cpus(1));
+  }
+
+  /** @param taskResources what each task holds while it runs */
+  public SourceOperator(String name, Collection<? extends SplitReader> splits, int maxConcurrency, ExecutionResources taskResources) {
+    super(name, maxConcurrency, taskResources);
     this.ready = new ArrayDeque<>(splits);
     this.all = new ArrayList<>(splits);
   }

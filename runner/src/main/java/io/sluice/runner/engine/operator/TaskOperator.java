@@ -1,5 +1,7 @@
 package io.sluice.runner.engine.operator;
 
+import io.sluice.runner.engine.resource.ExecutionResources;
+
 /**
  * Bookkeeping shared by operators that run tasks: the name, the concurrency cap, the tasks in
  * flight and the outputs not yet taken by the executor.
@@ -7,15 +9,17 @@ package io.sluice.runner.engine.operator;
 abstract class TaskOperator implements PhysicalOperator {
   private final String name;
   private final int maxConcurrency;
+  private final ExecutionResources taskResources;
   private final OutputQueue outputs = new OutputQueue();
   private int running;
 
-  TaskOperator(String name, int maxConcurrency) {
+  TaskOperator(String name, int maxConcurrency, ExecutionResources taskResources) {
     if (maxConcurrency < 1) {
       throw new IllegalArgumentException(name + ": maxConcurrency must be at least 1, was " + maxConcurrency);
     }
     this.name = name;
     this.maxConcurrency = maxConcurrency;
+    this.taskResources = taskResources;
   }
 
   /** Counts {@code task} as running; every task handed to the executor goes through here. */
@@ -59,6 +63,11 @@ abstract class TaskOperator implements PhysicalOperator {
   @Override
   public final int maxConcurrency() {
     return maxConcurrency;
+  }
+
+  @Override
+  public final ExecutionResources taskResources() {
+    return taskResources;
   }
 
   @Override

@@ -9,15 +9,23 @@ import java.util.List;
  * every dispatch must pass.
  */
 public record ExecutorConfig(
-    ExecutionResources limits, List<BackpressurePolicy> policies, String threadNamePrefix) {
+    ExecutionResources limits, int workerThreads, List<BackpressurePolicy> policies, String threadNamePrefix) {
   public ExecutorConfig {
-    if (limits.cpus() < 1) {
-      throw new IllegalArgumentException("at least one CPU is needed, limits were " + limits);
+    if (workerThreads < 1) {
+      throw new IllegalArgumentException("at least one worker thread is needed, was " + workerThreads);
     }
     policies = List.copyOf(policies);
   }
 
-  int workerThreads() {
+  /** One worker thread per whole CPU of the limits (at least one). */
+  public ExecutorConfig(ExecutionResources limits, List<BackpressurePolicy> policies, String threadNamePrefix) {
+    this(limits, threadsFor(limits), policies, threadNamePrefix);
+  }
+
+  private static int threadsFor(ExecutionResources limits) {
+    if (limits.cpus() < 1) {
+      throw new IllegalArgumentException("at least one CPU is needed, limits were " + limits);
+    }
     return (int) Math.ceil(limits.cpus());
   }
 }

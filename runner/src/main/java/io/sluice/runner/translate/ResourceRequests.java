@@ -1,0 +1,59 @@
+package io.sluice.runner.translate;
+
+import io.sluice.runner.engine.resource.ExecutionResources;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.beam.sdk.runners.AppliedPTransform;
+import org.apache.beam.sdk.transforms.resourcehints.ResourceHint;
+
+/**
+ * What one task of a transform holds while it runs, read from its Beam resource hints, so that
+ * the same hints Dataflow and Flink see also drive Sluice: {@code cpu_count} CPUs (default 1),
+ * the accelerator's {@code count:N} GPUs (fractional counts share a device; an accelerator without
+ * a count means 1), and {@code min_ram} bytes.
+ */
+public final class ResourceRequests {
+  static final String CPU_COUNT = "beam:resources:cpu_count:v1";
+  static final String ACCELERATOR = "beam:resources:accelerator:v1";
+  static final String MIN_RAM = "beam:resources:min_ram_bytes:v1";
+
+  private ResourceRequests() {}
+
+  public static ExecutionResources of(AppliedPTransform<?, ?, ?> transform) {
+    Map<String, ResourceHint> hints = transform.getResourceHints().hints();
+    String name = transform.getFullName();
+    double cpus = hints.containsKey(CPU_COUNT) ? number(name, "cpu_count", text(hints.get(CPU_COUNT))) : 1;
+    double gpus = hints.containsKey(ACCELERATOR) ? acceleratorCount(name, text(hints.get(ACCELERATOR))) : 0;
+    double ram = hints.containsKey(MIN_RAM) ? number(name, "min_ram", text(hints.get(MIN_RAM))) : 0;
+    return new ExecutionResources(cpus, gpus, (long) ram);
+  }
+
+  private static double acceleratorCount(String transform, String accelerator) {
+    for (String part : accelerator.split(";")) {
+      String trimmed = part.trim();
+      if (trimmed.startsWith("count:")) {
+        return number(transform, "accelerator count", trimmed.substring("count:".length()));
+      }
+    }
+    return 1;
+  }
+
+  private static double number(String transform, String hint, String text) {
+    double value;
+    try {
+      value = Double.parseDouble(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("Transform '" + transform + "' has resource hint " + hint + "='" + text
+          + "', which is not a number; set it with ResourceHints (e.g. withCPUCount, withAccelerator(\"type:...;count:1\"))");
+    }
+    if (!(value >= 0)) {
+      throw new IllegalArgumentException("Transform '" + transform + "' requests " + hint + "=" + text
+          + "; resource requests must not be negative");
+    }
+    return value;
+  }
+
+  private static String text(ResourceHint hint) {
+    return new String(hint.toBytes(), StandardCharsets.US_ASCII);
+  }
+}
