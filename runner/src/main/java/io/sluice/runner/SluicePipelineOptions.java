@@ -41,6 +41,13 @@ public interface SluicePipelineOptions extends PipelineOptions {
 
   void setMemoryBudget(Long bytes);
 
+  @Description("Seconds without progress in any operator after which the run logs a diagnosis naming "
+      + "each waiting operator and what holds it back (repeated while the stall lasts).")
+  @Default.Integer(60)
+  Integer getStallTimeoutSeconds();
+
+  void setStallTimeoutSeconds(Integer seconds);
+
   @Description("Target number of elements per block. A block is also a Beam bundle, so larger "
       + "blocks amortise per-bundle costs; smaller ones spread small inputs over more workers.")
   @Default.Integer(4096)

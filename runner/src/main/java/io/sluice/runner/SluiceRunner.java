@@ -42,6 +42,7 @@ public final class SluiceRunner extends PipelineRunner<SluicePipelineResult> {
     requirePositive("parallelism", SluicePipelineOptions.effectiveParallelism(sluice),
         "use at least 1, or -1 for the core count (the default)");
     requirePositive("targetBlockRows", sluice.getTargetBlockRows(), "use at least 1 (default 4096)");
+    requirePositive("stallTimeoutSeconds", sluice.getStallTimeoutSeconds(), "use a positive number of seconds");
     requirePositive("maxQueuedBytesPerOperator", sluice.getMaxQueuedBytesPerOperator(), "use a positive byte count");
     requireDefaultOr("numCpus", sluice.getNumCpus(), value -> value > 0, "use a positive number of CPUs, or -1 for the core count");
     requireDefaultOr("numGpus", sluice.getNumGpus(), value -> value >= 0, "use 0 or more GPUs, or -1 to detect them");
@@ -111,7 +112,9 @@ public final class SluiceRunner extends PipelineRunner<SluicePipelineResult> {
         limits,
         parallelism,
         List.of(new ConcurrencyCapPolicy(), new DownstreamQueueBytesPolicy(options.getMaxQueuedBytesPerOperator())),
-        "sluice"));
+        "sluice",
+        new ExecutorConfig.StallWatch(System::nanoTime, options.getStallTimeoutSeconds() * 1_000_000_000L,
+            diagnosis -> LOG.warn("SluiceRunner: {}", diagnosis))));
     SluicePipelineResult result = new SluicePipelineResult(executor, executor.start(), metrics, plan.explain());
     if (options.isBlockOnRun()) {
       result.waitUntilFinish();

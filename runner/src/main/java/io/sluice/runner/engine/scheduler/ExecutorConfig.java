@@ -3,18 +3,36 @@ package io.sluice.runner.engine.scheduler;
 import io.sluice.runner.engine.backpressure.BackpressurePolicy;
 import io.sluice.runner.engine.resource.ExecutionResources;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * How an executor runs: the resources its tasks may hold at once, and the backpressure policies
  * every dispatch must pass.
  */
 public record ExecutorConfig(
-    ExecutionResources limits, int workerThreads, List<BackpressurePolicy> policies, String threadNamePrefix) {
+    ExecutionResources limits,
+    int workerThreads,
+    List<BackpressurePolicy> policies,
+    String threadNamePrefix,
+    StallWatch stallWatch) {
+  /** How stalls are noticed: the clock, how long without progress counts, and who hears of it. */
+  public record StallWatch(LongSupplier nanoClock, long timeoutNanos, StallDetector.Listener listener) {
+    /** Real time, 60 s, the given listener. */
+    public static StallWatch defaults(StallDetector.Listener listener) {
+      return new StallWatch(System::nanoTime, 60_000_000_000L, listener);
+    }
+  }
+
   public ExecutorConfig {
     if (workerThreads < 1) {
       throw new IllegalArgumentException("at least one worker thread is needed, was " + workerThreads);
     }
     policies = List.copyOf(policies);
+  }
+
+  public ExecutorConfig(ExecutionResources limits, int workerThreads, List<BackpressurePolicy> policies,
+      String threadNamePrefix) {
+    this(limits, workerThreads, policies, threadNamePrefix, StallWatch.defaults(diagnosis -> {}));
   }
 
   /** One worker thread per whole CPU of the limits (at least one). */

@@ -39,6 +39,7 @@ public final class StreamingExecutor {
   private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private final ExecutorService workers;
+  private final StallDetector stallDetector;
   private volatile boolean cancelRequested;
   private ExecutionResources inUse = ExecutionResources.ZERO;
   private int runningTasks;
@@ -50,6 +51,8 @@ public final class StreamingExecutor {
     this.topology = topology;
     this.config = config;
     this.workers = Executors.newFixedThreadPool(config.workerThreads(), threads(config.threadNamePrefix() + "-worker"));
+    ExecutorConfig.StallWatch watch = config.stallWatch();
+    this.stallDetector = new StallDetector(watch.nanoClock(), watch.timeoutNanos(), watch.listener());
     for (int i = 0; i < topology.size(); i++) {
       ops.add(new OpState(i, topology.operator(i)));
     }
@@ -138,6 +141,11 @@ public final class StreamingExecutor {
       progressed |= dispatch();
       if (!progressed && runningTasks == 0 && !dispatchDespiteBackpressure()) {
         throw new IllegalStateException("executor is stuck: nothing runs and nothing can run\n" + describe());
+      }
+      if (progressed) {
+        stallDetector.progressed();
+      } else {
+        stallDetector.check(this::describe);
       }
     }
   }
@@ -335,15 +343,35 @@ public final class StreamingExecutor {
     return first;
   }
 
+  /** Each unfinished operator, and what it is waiting for. */
   private String describe() {
     StringBuilder out = new StringBuilder();
     for (OpState state : ops) {
-      out.append(String.format(
-          "  %s: finished=%s inputFinished=%s queuedBlocks=%d openUpstreams=%d prerequisites=%d running=%d hasTask=%s%n",
-          state.op.name(), state.finished, state.inputFinished, state.inputQueue.size(),
-          state.openUpstreamEdges, state.pendingPrerequisites, state.running, state.op.hasTask()));
+      if (!state.finished) {
+        out.append(String.format("  %s: %s; %d running, %d blocks queued in, %d upstream edges open%n",
+            state.op.name(), waitingFor(state), state.running, state.inputQueue.size(), state.openUpstreamEdges));
+      }
     }
     return out.toString();
+  }
+
+  private String waitingFor(OpState state) {
+    if (state.pendingPrerequisites > 0) {
+      return "waits for " + state.pendingPrerequisites + " side input(s) to be materialised";
+    }
+    if (!state.op.hasTask()) {
+      return state.running > 0 ? "waits for its running tasks" : "waits for input";
+    }
+    for (BackpressurePolicy policy : config.policies()) {
+      if (!policy.canStartTask(state)) {
+        return "has work but is held back by " + policy.name();
+      }
+    }
+    if (!fitsResources(state)) {
+      return "has work but its task (" + state.op.taskResources() + ") does not fit the free resources ("
+          + config.limits().subtract(inUse) + ")";
+    }
+    return "has work and may run";
   }
 
   private static ThreadFactory threads(String prefix) {
