@@ -36,6 +36,9 @@ final class ParDoRunners {
       }
       outputCoders.put(entry.getKey(), entry.getValue().getCoder());
     }
+    if (ElementDoFnRunner.handles(spec)) {
+      return new ElementDoFnRunner<>(fn, spec.mainOutput(), output);
+    }
     return DoFnRunners.simpleRunner(
         context.options(),
         fn,
