@@ -1,6 +1,12 @@
 package io.sluice.benchmarks;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -10,13 +16,15 @@ import org.apache.beam.sdk.options.PipelineOptions;
  * SluiceRunner, plus a framework-free loop doing the same work, and compares wall times.
  *
  * <p>Usage: {@code ThroughputBenchmark [--records=N] [--repeats=K] [--runners=direct,flink,sluice,loop]
- * [--anyPipelineOption=value ...]}. Each runner (and the loop) is timed K times after a warm-up and
- * its median is reported, so JIT compilation that is still going on in the first full-size run
- * weighs the same for every runner. Exits non-zero if any runner fails or disagrees with the loop.
+ * [--anyPipelineOption=value ...]}. Each runner (and the loop) is warmed up on a tenth of the data
+ * and then on two full-size runs, timed K times, and its median is reported: steady-state
+ * throughput, measured the same way for every runner. Exits non-zero if any runner fails or disagrees with the loop.
  */
 public final class ThroughputBenchmark {
 
   private static final long DEFAULT_RECORDS = 2_000_000L;
+  /** Full-size untimed runs per runner before timing: the JIT compiles a runner's hot paths over several. */
+  private static final int FULL_SIZE_WARM_UPS = 2;
 
   private final BenchmarkArgs args;
   private int runCounter;
@@ -25,9 +33,36 @@ public final class ThroughputBenchmark {
     this.args = args;
   }
 
+  private static final String IN_PROCESS = "--inProcess";
+  private static final String RESULT = "RESULT ";
+
+  /**
+   * Measures each runner (and the loop) in a JVM of its own, started with this JVM's flags and
+   * classpath, then prints them side by side: runners sharing a JVM slow each other down (Beam's
+   * shared call sites turn megamorphic, one runner's garbage is collected on another's clock).
+   * {@code --inProcess} measures in this JVM instead.
+   */
   public static void main(String[] argv) throws Exception {
-    BenchmarkArgs args = BenchmarkArgs.parse(argv, DEFAULT_RECORDS, 3);
-    List<ThroughputResult> results = new ThroughputBenchmark(args).runAll();
+    boolean inProcess = Arrays.asList(argv).contains(IN_PROCESS);
+    String[] rest = Arrays.stream(argv).filter(a -> !a.equals(IN_PROCESS)).toArray(String[]::new);
+    BenchmarkArgs args = BenchmarkArgs.parse(rest, DEFAULT_RECORDS, 3);
+    List<ThroughputResult> results;
+    if (inProcess) {
+      // A child: one line per result, read by the parent, which prints the table.
+      results = new ThroughputBenchmark(args).runAll();
+      for (ThroughputResult result : results) {
+        System.out.println(RESULT + result.runner() + " " + result.status() + " " + result.nanos() + " "
+            + result.checksum() + " " + result.detail().replace('\n', ' '));
+      }
+      System.exit(results.stream().anyMatch(ThroughputResult::isError) ? 1 : 0);
+    } else {
+      results = new ArrayList<>();
+      for (String runner : List.of("loop", "direct", "flink", "sluice")) {
+        if (args.wants(runner)) {
+          results.addAll(inOwnJvm(runner, rest));
+        }
+      }
+    }
     ThroughputReport.print(System.out, args.records(), results);
     if (results.stream().anyMatch(ThroughputResult::isError)) {
       System.err.println("Throughput benchmark FAILED: see rows marked FAILED or MISMATCH.");
@@ -35,16 +70,52 @@ public final class ThroughputBenchmark {
     }
   }
 
+  private static List<ThroughputResult> inOwnJvm(String runner, String[] argv) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), ThroughputBenchmark.class.getName(), IN_PROCESS));
+    for (String arg : argv) {
+      if (!arg.startsWith("--runners=")) {
+        command.add(arg);
+      }
+    }
+    command.add("--runners=" + runner);
+    Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+    List<ThroughputResult> results = new ArrayList<>();
+    try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = lines.readLine()) != null) {
+        if (line.startsWith(RESULT)) {
+          String[] fields = line.substring(RESULT.length()).split(" ", 5);
+          if (fields[0].equals(runner)) {
+            results.add(new ThroughputResult(fields[0], ThroughputResult.Status.valueOf(fields[1]),
+                Long.parseLong(fields[2]), Long.parseLong(fields[3]), fields.length > 4 ? fields[4] : ""));
+          }
+        } else if (!line.contains(" WARN ")) {
+          System.out.println("  [" + runner + " JVM] " + line);
+        }
+      }
+    }
+    if (child.waitFor() != 0 && results.isEmpty()) {
+      results.add(ThroughputResult.failed(runner, new IllegalStateException("its JVM exited with " + child.exitValue())));
+    }
+    return results;
+  }
+
   private List<ThroughputResult> runAll() throws InterruptedException {
     long records = args.records();
-    // Warm-up: a tenth of the data is enough to JIT-compile the hot paths and load classes, so
-    // the timed run measures steady-state execution rather than JVM start-up costs.
+    // Warm-up: a tenth of the data first (classes loaded, checksum checked), then full-size runs
+    // (see FULL_SIZE_WARM_UPS), so the timed runs measure steady-state execution for every runner.
     long warmUpRecords = Math.max(1, records / 10);
 
     // The loop is always run: its checksum is the reference every runner is checked against,
     // even when its timing was not asked for.
     PhysicalLimitLoop.checksum(warmUpRecords, Runners.CORES);
     long expected = PhysicalLimitLoop.checksum(records, Runners.CORES);
+    for (int i = 1; i < FULL_SIZE_WARM_UPS; i++) {
+      PhysicalLimitLoop.checksum(records, Runners.CORES);
+    }
     long[] loopRuns = new long[args.repeats()];
     for (int i = 0; i < loopRuns.length; i++) {
       TimedRuns.settleHeap();
@@ -80,6 +151,14 @@ public final class ThroughputBenchmark {
       if (warmUp.checksum() != expectedWarmUp) {
         return ThroughputResult.mismatch(
             runner, warmUp.nanos(), warmUp.checksum(), "warm-up checksum differs from loop");
+      }
+      for (int i = 0; i < FULL_SIZE_WARM_UPS; i++) {
+        System.out.printf("%s: full-size warm-up %d of %d%n", runner, i + 1, FULL_SIZE_WARM_UPS);
+        Timed fullWarmUp = runOnce(runner, records);
+        if (fullWarmUp.checksum() != expected) {
+          return ThroughputResult.mismatch(runner, fullWarmUp.nanos(), fullWarmUp.checksum(),
+              "full-size warm-up checksum differs from loop");
+        }
       }
       long[] runs = new long[args.repeats()];
       for (int i = 0; i < runs.length; i++) {

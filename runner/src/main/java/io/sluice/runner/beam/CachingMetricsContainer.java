@@ -22,6 +22,9 @@ final class CachingMetricsContainer implements MetricsContainer {
   private final MetricsContainer delegate;
   private final Map<MetricName, Counter> counters = new IdentityHashMap<>();
   private final Map<MetricName, Distribution> distributions = new IdentityHashMap<>();
+  /** Per-element counters are nearly always one name at a time; checked before the map. */
+  private MetricName lastCounterName;
+  private Counter lastCounter;
 
   CachingMetricsContainer(MetricsContainer delegate) {
     this.delegate = delegate;
@@ -29,11 +32,16 @@ final class CachingMetricsContainer implements MetricsContainer {
 
   @Override
   public Counter getCounter(MetricName name) {
+    if (name == lastCounterName) {
+      return lastCounter;
+    }
     Counter counter = counters.get(name);
     if (counter == null) {
       counter = delegate.getCounter(name);
       counters.put(name, counter);
     }
+    lastCounterName = name;
+    lastCounter = counter;
     return counter;
   }
 

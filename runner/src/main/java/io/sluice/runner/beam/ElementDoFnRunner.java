@@ -111,8 +111,13 @@ final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
 
   private final class Receiver implements DoFn.OutputReceiver<OutputT> {
     @Override
+    @SuppressWarnings("unchecked")
     public void output(OutputT value) {
-      outputs.output(mainOutput, current.withValue(value));
+      // A filter passes its input object on: the (immutable) input WindowedValue is that output.
+      WindowedValue<OutputT> output = value == current.getValue()
+          ? (WindowedValue<OutputT>) current
+          : current.withValue(value);
+      outputs.output(mainOutput, output);
     }
 
     @Override

@@ -64,13 +64,18 @@ final class FusedStageFunction implements BlockFunction {
 
   @Override
   public List<OutputBlock> apply(Block input) throws Exception {
+    return apply(List.of(input));
+  }
+
+  /** Runs several blocks as one bundle, in order, without copying them into one. */
+  List<OutputBlock> apply(List<Block> inputs) throws Exception {
     StageInstance instance = idle.poll();
     if (instance == null) {
       instance = new StageInstance();
       live.add(instance);
     }
     try {
-      List<OutputBlock> outputs = instance.run(((RowBlock<?>) input).elements());
+      List<OutputBlock> outputs = instance.run(inputs);
       idle.add(instance);
       return outputs;
     } catch (Throwable t) {
@@ -152,7 +157,7 @@ final class FusedStageFunction implements BlockFunction {
     }
 
     @SuppressWarnings("unchecked")
-    List<OutputBlock> run(List<?> elements) {
+    List<OutputBlock> run(List<Block> inputs) {
       taskMetrics = new MetricsContainerStepMap();
       outputs = new ArrayList<>();
       List<PCollection<?>> ports = node.outputs();
@@ -174,8 +179,10 @@ final class FusedStageFunction implements BlockFunction {
         }
         // Through the sink rather than the first DoFn: the input may also leave the stage as is.
         ElementSink root = sinkFor(input);
-        for (Object element : elements) {
-          root.accept((WindowedValue<Object>) element);
+        for (Block block : inputs) {
+          for (Object element : ((RowBlock<?>) block).elements()) {
+            root.accept((WindowedValue<Object>) element);
+          }
         }
         for (Node n : nodes) {
           n.finish();

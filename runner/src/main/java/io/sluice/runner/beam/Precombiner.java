@@ -24,6 +24,8 @@ final class Precombiner {
   private final Map<BoundedWindow, Map<Object, Accumulating>> byWindow = new HashMap<>();
   private BoundedWindow lastWindow;
   private Map<Object, Accumulating> lastMap;
+  /** Keys seen per window in the last drained bundle: the next one is sized for as many. */
+  private int expectedKeys = 16;
 
   Precombiner(CombineFn<Object, Object, Object> fn, KeyPartitioner keys) {
     this.fn = fn;
@@ -38,7 +40,7 @@ final class Precombiner {
       BoundedWindow window = windows instanceof List<?> list ? (BoundedWindow) list.get(0) : windows.iterator().next();
       if (window != lastWindow && !window.equals(lastWindow)) {
         lastWindow = window;
-        lastMap = byWindow.computeIfAbsent(window, w -> new HashMap<>());
+        lastMap = byWindow.computeIfAbsent(window, w -> new HashMap<>(expectedKeys * 4 / 3 + 1));
       }
       accumulate(lastMap, key, structuralKey, value.getValue().getValue());
     } else {
@@ -55,6 +57,9 @@ final class Precombiner {
   /** Everything accumulated so far, then starts over. */
   List<Partial> drain() {
     List<Partial> partials = new ArrayList<>();
+    for (Map<Object, Accumulating> keys : byWindow.values()) {
+      expectedKeys = Math.max(expectedKeys, keys.size());
+    }
     for (Map.Entry<BoundedWindow, Map<Object, Accumulating>> window : byWindow.entrySet()) {
       for (Map.Entry<Object, Accumulating> entry : window.getValue().entrySet()) {
         Accumulating accumulating = entry.getValue();

@@ -1,6 +1,6 @@
 package io.sluice.runner.beam;
 
-import io.sluice.runner.engine.block.RowBlock;
+import io.sluice.runner.engine.block.Block;
 import io.sluice.runner.engine.operator.PhysicalOperator.OutputBlock;
 import io.sluice.runner.engine.operator.SplitReader;
 import java.util.ArrayList;
@@ -26,20 +26,11 @@ final class StagedSplitReader implements SplitReader {
     if (chunks.isEmpty()) {
       return List.of();
     }
-    if (chunks.size() == 1) {
-      return stage.apply(chunks.get(0).block());
-    }
-    int rows = 0;
+    List<Block> blocks = new ArrayList<>(chunks.size());
     for (OutputBlock chunk : chunks) {
-      rows += chunk.block().rows();
+      blocks.add(chunk.block());
     }
-    List<Object> elements = new ArrayList<>(rows);
-    long bytes = 0;
-    for (OutputBlock chunk : chunks) {
-      elements.addAll(((RowBlock<?>) chunk.block()).elements());
-      bytes += chunk.block().bytes();
-    }
-    return stage.apply(new RowBlock<>(elements, bytes));
+    return stage.apply(blocks);
   }
 
   @Override
