@@ -2,15 +2,10 @@ package io.sluice.runner.beam;
 
 import java.util.IdentityHashMap;
 import java.util.Map;
-import org.apache.beam.sdk.metrics.BoundedTrie;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
-import org.apache.beam.sdk.metrics.Gauge;
-import org.apache.beam.sdk.metrics.Histogram;
 import org.apache.beam.sdk.metrics.MetricName;
 import org.apache.beam.sdk.metrics.MetricsContainer;
-import org.apache.beam.sdk.metrics.StringSet;
-import org.apache.beam.sdk.util.HistogramData;
 
 /**
  * One task's container for one transform, remembering cells by the identity of their MetricName.
@@ -18,7 +13,7 @@ import org.apache.beam.sdk.util.HistogramData;
  * its strings and labels anew on every lookup; a counter bumped per element then costs a field read
  * instead. Confined to the task's thread, like the container it wraps.
  */
-final class CachingMetricsContainer implements MetricsContainer {
+final class CachingMetricsContainer extends ForwardingMetricsContainer {
   private final MetricsContainer delegate;
   private final Map<MetricName, Counter> counters = new IdentityHashMap<>();
   private final Map<MetricName, Distribution> distributions = new IdentityHashMap<>();
@@ -56,27 +51,7 @@ final class CachingMetricsContainer implements MetricsContainer {
   }
 
   @Override
-  public Counter getPerWorkerCounter(MetricName name) {
-    return delegate.getPerWorkerCounter(name);
-  }
-
-  @Override
-  public Gauge getGauge(MetricName name) {
-    return delegate.getGauge(name);
-  }
-
-  @Override
-  public StringSet getStringSet(MetricName name) {
-    return delegate.getStringSet(name);
-  }
-
-  @Override
-  public BoundedTrie getBoundedTrie(MetricName name) {
-    return delegate.getBoundedTrie(name);
-  }
-
-  @Override
-  public Histogram getHistogram(MetricName name, HistogramData.BucketType bucketType) {
-    return delegate.getHistogram(name, bucketType);
+  MetricsContainer target() {
+    return delegate;
   }
 }
