@@ -1,6 +1,5 @@
 package io.sluice.runner.engine.operator;
 
-import io.sluice.runner.engine.block.Block;
 import io.sluice.runner.engine.operator.PhysicalOperator.OutputBlock;
 import java.util.ArrayDeque;
 import java.util.Collection;
@@ -11,10 +10,6 @@ final class OutputQueue {
 
   void addAll(Collection<OutputBlock> outputs) {
     blocks.addAll(outputs);
-  }
-
-  void add(int port, Block block) {
-    blocks.add(new OutputBlock(port, block));
   }
 
   OutputBlock poll() {

@@ -61,6 +61,9 @@ public final class StreamingExecutor {
       OpState consumer = ops.get(edge.consumer());
       producer.consumersOf(edge.port()).add(consumer);
       producer.downstream.add(consumer);
+      if (!producer.distinctDownstream.contains(consumer)) {
+        producer.distinctDownstream.add(consumer);
+      }
       consumer.openUpstreamEdges++;
     }
     for (int[] prerequisite : topology.prerequisites()) {
@@ -395,6 +398,8 @@ public final class StreamingExecutor {
     final ArrayDeque<Block> inputQueue = new ArrayDeque<>();
     final List<List<OpState>> consumersByPort = new ArrayList<>();
     final List<OpState> downstream = new ArrayList<>();
+    /** Each consumer once, for byte accounting: a consumer wired twice holds its queue once. */
+    final List<OpState> distinctDownstream = new ArrayList<>();
     final List<OpState> dependents = new ArrayList<>();
     long queuedBytes;
     int openUpstreamEdges;
@@ -439,7 +444,7 @@ public final class StreamingExecutor {
     @Override
     public long downstreamQueuedBytes() {
       long total = 0;
-      for (OpState consumer : downstream) {
+      for (OpState consumer : distinctDownstream) {
         total += consumer.queuedBytes;
       }
       return total;
