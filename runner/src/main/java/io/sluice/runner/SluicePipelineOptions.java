@@ -48,6 +48,13 @@ public interface SluicePipelineOptions extends PipelineOptions {
 
   void setStallTimeoutSeconds(Integer seconds);
 
+  @Description("Seconds between progress reports (one line per operator: tasks, rows in and out) "
+      + "logged while a run lasts; 0 turns them off. Runs shorter than this print none.")
+  @Default.Integer(10)
+  Integer getProgressIntervalSeconds();
+
+  void setProgressIntervalSeconds(Integer seconds);
+
   @Description("Target number of elements per block. A block is also a Beam bundle, so larger "
       + "blocks amortise per-bundle costs; smaller ones spread small inputs over more workers.")
   @Default.Integer(4096)

@@ -42,6 +42,10 @@ public final class SluiceRunner extends PipelineRunner<SluicePipelineResult> {
     requirePositive("parallelism", SluicePipelineOptions.effectiveParallelism(sluice),
         "use at least 1, or -1 for the core count (the default)");
     requirePositive("targetBlockRows", sluice.getTargetBlockRows(), "use at least 1 (default 4096)");
+    if (sluice.getProgressIntervalSeconds() < 0) {
+      throw new IllegalArgumentException("--progressIntervalSeconds=" + sluice.getProgressIntervalSeconds()
+          + " is invalid: use a number of seconds, or 0 to turn progress reports off");
+    }
     requirePositive("stallTimeoutSeconds", sluice.getStallTimeoutSeconds(), "use a positive number of seconds");
     requirePositive("maxQueuedBytesPerOperator", sluice.getMaxQueuedBytesPerOperator(), "use a positive byte count");
     requireDefaultOr("numCpus", sluice.getNumCpus(), value -> value > 0, "use a positive number of CPUs, or -1 for the core count");
@@ -114,7 +118,9 @@ public final class SluiceRunner extends PipelineRunner<SluicePipelineResult> {
         List.of(new ConcurrencyCapPolicy(), new DownstreamQueueBytesPolicy(options.getMaxQueuedBytesPerOperator())),
         "sluice",
         new ExecutorConfig.StallWatch(System::nanoTime, options.getStallTimeoutSeconds() * 1_000_000_000L,
-            diagnosis -> LOG.warn("SluiceRunner: {}", diagnosis))));
+            diagnosis -> LOG.warn("SluiceRunner: {}", diagnosis)),
+        new ExecutorConfig.ProgressWatch(options.getProgressIntervalSeconds() * 1_000_000_000L,
+            report -> LOG.info("SluiceRunner {}", report))));
     SluicePipelineResult result = new SluicePipelineResult(executor, executor.start(), metrics, plan.explain());
     if (options.isBlockOnRun()) {
       result.waitUntilFinish();

@@ -14,7 +14,13 @@ public record ExecutorConfig(
     int workerThreads,
     List<BackpressurePolicy> policies,
     String threadNamePrefix,
-    StallWatch stallWatch) {
+    StallWatch stallWatch,
+    ProgressWatch progressWatch) {
+  /** How often progress is reported, and to whom; an interval of 0 reports nothing. */
+  public record ProgressWatch(long intervalNanos, ProgressReporter.Listener listener) {
+    public static final ProgressWatch NONE = new ProgressWatch(0, report -> {});
+  }
+
   /** How stalls are noticed: the clock, how long without progress counts, and who hears of it. */
   public record StallWatch(LongSupplier nanoClock, long timeoutNanos, StallDetector.Listener listener) {
     /** Real time, 60 s, the given listener. */
@@ -32,7 +38,7 @@ public record ExecutorConfig(
 
   public ExecutorConfig(ExecutionResources limits, int workerThreads, List<BackpressurePolicy> policies,
       String threadNamePrefix) {
-    this(limits, workerThreads, policies, threadNamePrefix, StallWatch.defaults(diagnosis -> {}));
+    this(limits, workerThreads, policies, threadNamePrefix, StallWatch.defaults(diagnosis -> {}), ProgressWatch.NONE);
   }
 
   /** One worker thread per whole CPU of the limits (at least one). */

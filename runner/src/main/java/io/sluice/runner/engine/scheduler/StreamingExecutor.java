@@ -40,6 +40,7 @@ public final class StreamingExecutor {
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private final ExecutorService workers;
   private final StallDetector stallDetector;
+  private final ProgressReporter progressReporter;
   private volatile boolean cancelRequested;
   private ExecutionResources inUse = ExecutionResources.ZERO;
   private int runningTasks;
@@ -53,6 +54,8 @@ public final class StreamingExecutor {
     this.workers = Executors.newFixedThreadPool(config.workerThreads(), threads(config.threadNamePrefix() + "-worker"));
     ExecutorConfig.StallWatch watch = config.stallWatch();
     this.stallDetector = new StallDetector(watch.nanoClock(), watch.timeoutNanos(), watch.listener());
+    this.progressReporter = new ProgressReporter(
+        watch.nanoClock(), config.progressWatch().intervalNanos(), config.progressWatch().listener());
     for (int i = 0; i < topology.size(); i++) {
       ops.add(new OpState(i, topology.operator(i)));
     }
@@ -150,6 +153,7 @@ public final class StreamingExecutor {
       } else {
         stallDetector.check(this::describe);
       }
+      progressReporter.maybeReport(this::progress);
     }
   }
 
@@ -344,6 +348,17 @@ public final class StreamingExecutor {
     }
     first.addSuppressed(next);
     return first;
+  }
+
+  /** One line per operator: done or running, tasks in flight, rows in and out so far. */
+  private String progress() {
+    StringBuilder out = new StringBuilder(String.format("progress after %.0f s:%n", wallNanos() / 1e9));
+    for (OpState state : ops) {
+      out.append(String.format("  %-10s %s: %d running, %d tasks done, %d rows in, %d rows out%n",
+          state.finished ? "[done]" : "[running]", state.op.name(), state.running, state.stats.tasks(),
+          state.stats.rowsIn(), state.stats.rowsOut()));
+    }
+    return out.toString();
   }
 
   /** Each unfinished operator, and what it is waiting for. */
