@@ -1,5 +1,7 @@
 package io.sluice.runner.engine.backpressure;
 
+import io.sluice.runner.engine.resource.ExecutionResources;
+
 /**
  * What a backpressure policy may see of an operator: a read-only capability view, so policies do
  * not depend on concrete operators or on the executor's internals.
@@ -10,6 +12,11 @@ public interface OperatorLoad {
   int runningTasks();
 
   int maxConcurrency();
+
+  /** What one of its tasks holds while it runs. */
+  default ExecutionResources taskResources() {
+    return ExecutionResources.cpus(1);
+  }
 
   /** Bytes waiting in the input queues of this operator's consumers: what it has produced but nobody took. */
   long downstreamQueuedBytes();

@@ -2,6 +2,8 @@ package io.sluice.runner.engine.scheduler;
 
 import io.sluice.runner.engine.backpressure.BackpressurePolicy;
 import io.sluice.runner.engine.backpressure.OperatorLoad;
+import io.sluice.runner.engine.backpressure.ResourceBudgetPolicy;
+import io.sluice.runner.engine.backpressure.ResourceUsage;
 import io.sluice.runner.engine.block.Block;
 import io.sluice.runner.engine.operator.PhysicalOperator;
 import io.sluice.runner.engine.operator.PhysicalOperator.OutputBlock;
@@ -29,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * hold the fewest queued bytes and, on ties, the most downstream one. When nothing runs and nothing
  * is eligible, the most downstream operator blocked only by policies runs anyway (liveness).
  */
-public final class StreamingExecutor {
+public final class StreamingExecutor implements ResourceUsage {
   private static final long IDLE_WAIT_MILLIS = 50;
   private static final long WORKER_SHUTDOWN_SECONDS = 30;
 
@@ -40,6 +42,8 @@ public final class StreamingExecutor {
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private final ExecutorService workers;
   private final StallDetector stallDetector;
+  /** Always applied, before the configured policies: tasks must fit the run's resources. */
+  private final ResourceBudgetPolicy resourceBudget = new ResourceBudgetPolicy(this);
   private final ProgressReporter progressReporter;
   private volatile boolean cancelRequested;
   private ExecutionResources inUse = ExecutionResources.ZERO;
@@ -242,7 +246,7 @@ public final class StreamingExecutor {
     while (true) {
       OpState best = null;
       for (OpState state : ops) {
-        if (isRunnable(state) && fitsResources(state) && policiesAllow(state) && ranksBefore(state, best)) {
+        if (isRunnable(state) && policiesAllow(state) && ranksBefore(state, best)) {
           best = state;
         }
       }
@@ -272,12 +276,25 @@ public final class StreamingExecutor {
     }
   }
 
-  private boolean fitsResources(OpState state) {
-    // A task larger than the whole budget would never run; let it run alone instead.
-    return runningTasks == 0 || inUse.add(state.op.taskResources()).fitsWithin(config.limits());
+  @Override
+  public ExecutionResources limits() {
+    return config.limits();
+  }
+
+  @Override
+  public ExecutionResources inUse() {
+    return inUse;
+  }
+
+  @Override
+  public int runningTasks() {
+    return runningTasks;
   }
 
   private boolean policiesAllow(OpState state) {
+    if (!resourceBudget.canStartTask(state)) {
+      return false;
+    }
     for (BackpressurePolicy policy : config.policies()) {
       if (!policy.canStartTask(state)) {
         return false;
@@ -380,14 +397,14 @@ public final class StreamingExecutor {
     if (!state.op.hasTask()) {
       return state.running > 0 ? "waits for its running tasks" : "waits for input";
     }
+    if (!resourceBudget.canStartTask(state)) {
+      return "has work but is held back by " + resourceBudget.name() + ": its task (" + state.op.taskResources()
+          + ") does not fit the free resources (" + config.limits().subtract(inUse) + ")";
+    }
     for (BackpressurePolicy policy : config.policies()) {
       if (!policy.canStartTask(state)) {
         return "has work but is held back by " + policy.name();
       }
-    }
-    if (!fitsResources(state)) {
-      return "has work but its task (" + state.op.taskResources() + ") does not fit the free resources ("
-          + config.limits().subtract(inUse) + ")";
     }
     return "has work and may run";
   }
@@ -454,6 +471,11 @@ public final class StreamingExecutor {
     @Override
     public int maxConcurrency() {
       return op.maxConcurrency();
+    }
+
+    @Override
+    public ExecutionResources taskResources() {
+      return op.taskResources();
     }
 
     @Override
