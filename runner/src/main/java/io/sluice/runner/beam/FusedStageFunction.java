@@ -115,7 +115,6 @@ final class FusedStageFunction implements BlockFunction {
     private final Map<PCollection<?>, List<ElementSink>> consumers = new HashMap<>();
     private final InMemoryBundleFinalizer finalizer = new InMemoryBundleFinalizer();
     private final MetricsRouter router = new MetricsRouter();
-    private final List<ParDoNode> parDoNodes = new ArrayList<>();
     private MetricsContainerStepMap taskMetrics;
     private PortWriter[] builders;
     /** Per port feeding a lifted combine: the instance's own precombiner (CombineFn copy). */
@@ -254,7 +253,6 @@ final class FusedStageFunction implements BlockFunction {
         }
       };
       this.runner = ParDoRunners.create(spec, fn, context, receiver, stepContext);
-      instance.parDoNodes.add(this);
     }
 
     private void link() {

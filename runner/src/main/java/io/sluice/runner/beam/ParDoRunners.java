@@ -28,29 +28,37 @@ final class ParDoRunners {
       OperatorContext context,
       WindowedValueMultiReceiver output,
       StepContext stepContext) {
-    List<TupleTag<?>> additionalOutputs = new ArrayList<>();
-    Map<TupleTag<?>, Coder<?>> outputCoders = new HashMap<>();
-    for (Map.Entry<TupleTag<?>, PCollection<?>> entry : spec.outputs().entrySet()) {
-      if (!entry.getKey().equals(spec.mainOutput())) {
-        additionalOutputs.add(entry.getKey());
-      }
-      outputCoders.put(entry.getKey(), entry.getValue().getCoder());
-    }
     if (ElementDoFnRunner.handles(spec)) {
       return new ElementDoFnRunner<>(fn, spec.mainOutput(), output);
     }
+    OutputTags tags = OutputTags.of(spec.outputs(), spec.mainOutput());
     return DoFnRunners.simpleRunner(
         context.options(),
         fn,
         context.sideInputs(),
         output,
         (TupleTag) spec.mainOutput(),
-        additionalOutputs,
+        tags.additional(),
         stepContext,
         (Coder) spec.input().getCoder(),
-        outputCoders,
+        tags.coders(),
         spec.input().getWindowingStrategy(),
         spec.schemaInformation(),
         spec.sideInputMapping());
+  }
+
+  /** A transform's tagged outputs as Beam's runners take them: the non-main tags, and every tag's coder. */
+  record OutputTags(List<TupleTag<?>> additional, Map<TupleTag<?>, Coder<?>> coders) {
+    static OutputTags of(Map<TupleTag<?>, PCollection<?>> outputs, TupleTag<?> mainOutput) {
+      List<TupleTag<?>> additional = new ArrayList<>();
+      Map<TupleTag<?>, Coder<?>> coders = new HashMap<>();
+      for (Map.Entry<TupleTag<?>, PCollection<?>> entry : outputs.entrySet()) {
+        if (!entry.getKey().equals(mainOutput)) {
+          additional.add(entry.getKey());
+        }
+        coders.put(entry.getKey(), entry.getValue().getCoder());
+      }
+      return new OutputTags(additional, coders);
+    }
   }
 }

@@ -8,9 +8,7 @@ import io.sluice.runner.plan.PlanNode;
 import io.sluice.runner.plan.SplittableProcessSpec;
 import java.io.Closeable;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.apache.beam.runners.core.DoFnRunners;
@@ -31,7 +29,6 @@ import org.apache.beam.sdk.transforms.DoFnSchemaInformation;
 import org.apache.beam.sdk.transforms.reflect.DoFnInvokers;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
@@ -88,14 +85,7 @@ final class SplittableProcessFunction implements BlockFunction {
   @SuppressWarnings({"unchecked", "rawtypes"})
   private void process(ProcessFn<Object, Object, Object, Object, Object> fn, List<?> workItems,
       List<OutputBlock> outputs) throws Exception {
-    Map<TupleTag<?>, Coder<?>> outputCoders = new HashMap<>();
-    List<TupleTag<?>> additionalOutputs = new ArrayList<>();
-    for (Map.Entry<TupleTag<?>, PCollection<?>> output : spec.outputs().entrySet()) {
-      outputCoders.put(output.getKey(), output.getValue().getCoder());
-      if (!output.getKey().equals(spec.transform().getMainOutputTag())) {
-        additionalOutputs.add(output.getKey());
-      }
-    }
+    ParDoRunners.OutputTags tags = ParDoRunners.OutputTags.of(spec.outputs(), spec.transform().getMainOutputTag());
     TaggedOutputs receiver = new TaggedOutputs(node, spec.outputs(), context.targetBlockRows(), outputs);
     CurrentKeyInternals current = new CurrentKeyInternals();
     InMemoryBundleFinalizer finalizer = current.bundleFinalizer();
@@ -107,8 +97,8 @@ final class SplittableProcessFunction implements BlockFunction {
         context.sideInputs(), checkpointTimer, MAX_OUTPUTS_PER_CHECKPOINT, MAX_TIME_PER_CHECKPOINT, () -> finalizer));
     ProcessFnRunner<Object, Object, Object> runner = DoFnRunners.newProcessFnRunner(
         fn, context.options(), spec.sideInputs(), allReady(context), receiver,
-        (TupleTag) spec.transform().getMainOutputTag(), additionalOutputs, current,
-        (Coder) spec.input().getCoder(), outputCoders, spec.input().getWindowingStrategy(),
+        (TupleTag) spec.transform().getMainOutputTag(), tags.additional(), current,
+        (Coder) spec.input().getCoder(), tags.coders(), spec.input().getWindowingStrategy(),
         DoFnSchemaInformation.create(), spec.transform().getSideInputMapping());
     for (Object element : workItems) {
       WindowedValue<KeyedWorkItem<byte[], KV<Object, Object>>> workItem =
