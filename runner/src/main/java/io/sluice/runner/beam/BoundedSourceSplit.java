@@ -1,17 +1,26 @@
 package io.sluice.runner.beam;
 
 import io.sluice.runner.engine.operator.PhysicalOperator.OutputBlock;
-import io.sluice.runner.engine.operator.SplitReader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.io.BoundedSource;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
 
-/** Reads one split of a BoundedSource a few blocks at a time; the reader stays open in between. */
-final class BoundedSourceSplit implements SplitReader {
-  private static final int BLOCKS_PER_CALL = 4;
+/**
+ * Reads one split of a BoundedSource a chunk at a time; the reader stays open in between. Read on
+ * its own, a chunk becomes blocks; fused with a stage, it is fed through the stage as it is read.
+ */
+final class BoundedSourceSplit implements ElementFeed {
+  /**
+   * Rows per chunk, in target-sized blocks: one task's worth. Fewer, larger chunks mean fewer
+   * bundles (each ends with a map-side combine flush), while chunks fed into a stage hold no more
+   * than one element live at a time.
+   */
+  private static final int BLOCKS_PER_CALL = 16;
 
   private final BoundedSource<?> source;
   private final PipelineOptions options;
@@ -33,12 +42,22 @@ final class BoundedSourceSplit implements SplitReader {
 
   @Override
   public List<OutputBlock> readSome() throws Exception {
-    return metrics.runScoped(transform, this::readChunk);
+    return metrics.runScoped(transform, () -> {
+      List<OutputBlock> outputs = new ArrayList<>();
+      BlockBuilder builder = new BlockBuilder(0, coder, targetRows, outputs);
+      feedChunk(builder::add);
+      builder.seal();
+      return outputs;
+    });
   }
 
-  private List<OutputBlock> readChunk() throws Exception {
-    List<OutputBlock> outputs = new ArrayList<>();
-    BlockBuilder builder = new BlockBuilder(0, coder, targetRows, outputs);
+  @Override
+  public String transform() {
+    return transform;
+  }
+
+  @Override
+  public void feedChunk(Consumer<WindowedValue<?>> sink) {
     try {
       boolean available;
       if (reader == null) {
@@ -50,7 +69,7 @@ final class BoundedSourceSplit implements SplitReader {
       long limit = (long) targetRows * BLOCKS_PER_CALL;
       long read = 0;
       while (available) {
-        builder.add(WindowedValues.timestampedValueInGlobalWindow(reader.getCurrent(), reader.getCurrentTimestamp()));
+        sink.accept(WindowedValues.timestampedValueInGlobalWindow(reader.getCurrent(), reader.getCurrentTimestamp()));
         if (++read >= limit) {
           break;
         }
@@ -61,10 +80,9 @@ final class BoundedSourceSplit implements SplitReader {
         close();
       }
     } catch (Exception e) {
+      // A stage fed from here has already attributed its own failures; what is left is the read's.
       throw TransformFailedException.attribute(transform, e);
     }
-    builder.seal();
-    return outputs;
   }
 
   @Override

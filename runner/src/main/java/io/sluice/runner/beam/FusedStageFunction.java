@@ -10,8 +10,6 @@ import io.sluice.runner.plan.PlanNode;
 import io.sluice.runner.plan.TransformSpec;
 import io.sluice.runner.plan.WindowAssignSpec;
 import java.io.Closeable;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -25,7 +23,6 @@ import org.apache.beam.runners.core.InMemoryBundleFinalizer;
 import org.apache.beam.runners.core.StateInternals;
 import org.apache.beam.runners.core.StepContext;
 import org.apache.beam.runners.core.TimerInternals;
-import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.metrics.MetricsContainer;
 import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -68,14 +65,39 @@ final class FusedStageFunction implements BlockFunction {
   }
 
   /** Runs several blocks as one bundle, in order, without copying them into one. */
+  @SuppressWarnings("unchecked")
   List<OutputBlock> apply(List<Block> inputs) throws Exception {
+    return run(null, root -> {
+      for (Block block : inputs) {
+        for (Object element : ((RowBlock<?>) block).elements()) {
+          root.accept((WindowedValue<Object>) element);
+        }
+      }
+    });
+  }
+
+  /** Runs the feed's next chunk through the stage as one bundle, as it is read. */
+  @SuppressWarnings("unchecked")
+  List<OutputBlock> apply(ElementFeed feed) throws Exception {
+    return run(feed.transform(), root -> feed.feedChunk(element -> root.accept((WindowedValue<Object>) element)));
+  }
+
+  /** Pushes one bundle's elements into the stage. */
+  private interface Feeder {
+    void feed(ElementSink root) throws Exception;
+  }
+
+  /**
+   * @param feederTransform the transform whose code the feeder runs (its metrics go there), or null
+   */
+  private List<OutputBlock> run(String feederTransform, Feeder feeder) throws Exception {
     StageInstance instance = idle.poll();
     if (instance == null) {
       instance = new StageInstance();
       live.add(instance);
     }
     try {
-      List<OutputBlock> outputs = instance.run(inputs);
+      List<OutputBlock> outputs = instance.run(feederTransform, feeder);
       idle.add(instance);
       return outputs;
     } catch (Throwable t) {
@@ -115,7 +137,7 @@ final class FusedStageFunction implements BlockFunction {
     private final Map<PCollection<?>, List<ElementSink>> consumers = new HashMap<>();
     private final InMemoryBundleFinalizer finalizer = new InMemoryBundleFinalizer();
     private final MetricsRouter router = new MetricsRouter();
-    private MetricsContainerStepMap taskMetrics;
+    private TaskMetrics taskMetrics;
     private PortWriter[] builders;
     /** Per port feeding a lifted combine: the instance's own precombiner (CombineFn copy). */
     private final Map<Integer, Precombiner> precombiners = new HashMap<>();
@@ -155,9 +177,8 @@ final class FusedStageFunction implements BlockFunction {
       };
     }
 
-    @SuppressWarnings("unchecked")
-    List<OutputBlock> run(List<Block> inputs) {
-      taskMetrics = new MetricsContainerStepMap();
+    List<OutputBlock> run(String feederTransform, Feeder feeder) throws Exception {
+      taskMetrics = new TaskMetrics();
       outputs = new ArrayList<>();
       List<PCollection<?>> ports = node.outputs();
       builders = new PortWriter[ports.size()];
@@ -168,7 +189,7 @@ final class FusedStageFunction implements BlockFunction {
         } else {
           Precombiner precombiner = precombiners.computeIfAbsent(port, p -> PrecombiningWriter.precombinerFor(combine));
           builders[port] = new PrecombiningWriter(port, combine, precombiner, router,
-              RunMetrics.forTask(taskMetrics, combine.name()), outputs);
+              taskMetrics.containerFor(combine.name()), outputs);
         }
       }
       boolean succeeded = false;
@@ -178,11 +199,9 @@ final class FusedStageFunction implements BlockFunction {
         }
         // Through the sink rather than the first DoFn: the input may also leave the stage as is.
         ElementSink root = sinkFor(input);
-        for (Block block : inputs) {
-          for (Object element : ((RowBlock<?>) block).elements()) {
-            root.accept((WindowedValue<Object>) element);
-          }
-        }
+        // Each DoFn node restores what it found: between elements, the feeder's code reports here.
+        router.enter(feederTransform == null ? null : taskMetrics.containerFor(feederTransform));
+        feeder.feed(root);
         for (Node n : nodes) {
           n.finish();
         }
@@ -190,8 +209,6 @@ final class FusedStageFunction implements BlockFunction {
           builder.seal();
         }
         succeeded = true;
-      } catch (IOException e) {
-        throw new UncheckedIOException(e); // restoring the previous container does not do I/O
       } finally {
         context.metrics().merge(taskMetrics, succeeded);
       }
@@ -246,7 +263,8 @@ final class FusedStageFunction implements BlockFunction {
         @Override
         @SuppressWarnings("unchecked")
         public <T> void output(TupleTag<T> tag, WindowedValue<T> output) {
-          ElementSink sink = tag.equals(spec.mainOutput()) ? mainSink : sinks.get(tag);
+          // Identity first: the fast path passes the very main-output tag, and TupleTag.equals compares strings.
+          ElementSink sink = tag == spec.mainOutput() || tag.equals(spec.mainOutput()) ? mainSink : sinks.get(tag);
           if (sink != null) {
             sink.accept((WindowedValue<Object>) output);
           }
@@ -268,7 +286,7 @@ final class FusedStageFunction implements BlockFunction {
     @Override
     public void start() {
       link();
-      metrics = RunMetrics.forTask(instance.taskMetrics, spec.name());
+      metrics = instance.taskMetrics.containerFor(spec.name());
       MetricsContainer previous = instance.router.enter(metrics);
       try {
         runner.startBundle();

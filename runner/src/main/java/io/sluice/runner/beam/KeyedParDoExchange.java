@@ -18,7 +18,6 @@ import org.apache.beam.runners.core.InMemoryStateInternals;
 import org.apache.beam.runners.core.InMemoryTimerInternals;
 import org.apache.beam.runners.core.StateNamespaces.WindowNamespace;
 import org.apache.beam.runners.core.StatefulDoFnRunner;
-import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.metrics.MetricsEnvironment;
@@ -85,7 +84,7 @@ final class KeyedParDoExchange extends KeyedExchange {
     List<OutputBlock> outputs = new ArrayList<>();
     TaggedOutputs receiver = new TaggedOutputs(node, spec.outputs(), context.targetBlockRows(), outputs);
     CurrentKeyInternals current = new CurrentKeyInternals();
-    MetricsContainerStepMap taskMetrics = new MetricsContainerStepMap();
+    TaskMetrics taskMetrics = new TaskMetrics();
     WindowingStrategy<?, ?> strategy = spec.input().getWindowingStrategy();
     Coder<BoundedWindow> windowCoder = (Coder<BoundedWindow>) strategy.getWindowFn().windowCoder();
     DoFnRunner<Object, Object> simple = ParDoRunners.create(spec, fn, context, receiver, current);
@@ -101,7 +100,7 @@ final class KeyedParDoExchange extends KeyedExchange {
     Map<Object, InMemoryTimerInternals> timersByKey = new HashMap<>();
     Map<Object, InMemoryStateInternals<Object>> stateByKey = new HashMap<>();
     boolean succeeded = false;
-    try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(RunMetrics.forTask(taskMetrics, spec.name()))) {
+    try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(taskMetrics.containerFor(spec.name()))) {
       runner.startBundle();
       for (KeyPartitioner.KeyGroup group : groups.values()) {
         InMemoryTimerInternals timers = new InMemoryTimerInternals();

@@ -133,14 +133,14 @@ public final class OperatorFactory {
     FusedStageFunction stage = new FusedStageFunction(node, node.specs().subList(1, node.specs().size()), read, context);
     List<SplitReader> fused = new ArrayList<>(splits.size());
     for (SplitReader split : splits) {
-      fused.add(new StagedSplitReader(split, stage));
+      fused.add(new StagedSplitReader((ElementFeed) split, stage));
     }
     return fused;
   }
 
   private List<SplitReader> splits(TransformSpec spec, OperatorContext context) throws Exception {
     if (spec instanceof ImpulseSpec) {
-      return List.of(new ImpulseSplit());
+      return List.of(new ImpulseSplit(spec.name()));
     }
     ReadSpec read = (ReadSpec) spec;
     List<SplitReader> splits = new ArrayList<>();

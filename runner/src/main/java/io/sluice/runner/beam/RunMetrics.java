@@ -4,7 +4,6 @@ import java.io.Closeable;
 import java.util.concurrent.Callable;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.metrics.MetricResults;
-import org.apache.beam.sdk.metrics.MetricsContainer;
 import org.apache.beam.sdk.metrics.MetricsEnvironment;
 
 /**
@@ -15,7 +14,8 @@ public final class RunMetrics {
   private final MetricsContainerStepMap attempted = new MetricsContainerStepMap();
   private final MetricsContainerStepMap committed = new MetricsContainerStepMap();
 
-  public synchronized void merge(MetricsContainerStepMap taskMetrics, boolean succeeded) {
+  synchronized void merge(TaskMetrics task, boolean succeeded) {
+    MetricsContainerStepMap taskMetrics = task.flush();
     attempted.updateAll(taskMetrics);
     if (succeeded) {
       committed.updateAll(taskMetrics);
@@ -27,20 +27,15 @@ public final class RunMetrics {
    * merges what it reported according to its outcome.
    */
   public <T> T runScoped(String transform, Callable<T> work) throws Exception {
-    MetricsContainerStepMap taskMetrics = new MetricsContainerStepMap();
+    TaskMetrics taskMetrics = new TaskMetrics();
     boolean succeeded = false;
-    try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(forTask(taskMetrics, transform))) {
+    try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(taskMetrics.containerFor(transform))) {
       T result = work.call();
       succeeded = true;
       return result;
     } finally {
       merge(taskMetrics, succeeded);
     }
-  }
-
-  /** The container a task reports {@code transform}'s metrics into. */
-  static MetricsContainer forTask(MetricsContainerStepMap taskMetrics, String transform) {
-    return new CachingMetricsContainer(taskMetrics.getContainer(transform));
   }
 
   public synchronized MetricResults results() {

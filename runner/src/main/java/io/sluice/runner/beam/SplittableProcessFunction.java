@@ -21,7 +21,6 @@ import org.apache.beam.runners.core.OutputAndTimeBoundedSplittableProcessElement
 import org.apache.beam.runners.core.ProcessFnRunner;
 import org.apache.beam.runners.core.ReadyCheckingSideInputReader;
 import org.apache.beam.runners.core.SplittableParDoViaKeyedWorkItems.ProcessFn;
-import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -68,9 +67,9 @@ final class SplittableProcessFunction implements BlockFunction {
         (ProcessFn) spec.transform().newProcessFn((DoFn) spec.transform().getFn());
     DoFnInvokers.tryInvokeSetupFor(fn, context.options());
     List<OutputBlock> outputs = new ArrayList<>();
-    MetricsContainerStepMap taskMetrics = new MetricsContainerStepMap();
+    TaskMetrics taskMetrics = new TaskMetrics();
     boolean succeeded = false;
-    try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(RunMetrics.forTask(taskMetrics, spec.name()))) {
+    try (Closeable ignored = MetricsEnvironment.scopedMetricsContainer(taskMetrics.containerFor(spec.name()))) {
       process(fn, ((RowBlock<?>) input).elements(), outputs);
       succeeded = true;
     } catch (Exception e) {

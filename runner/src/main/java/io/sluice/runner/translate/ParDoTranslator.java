@@ -9,7 +9,6 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.reflect.DoFnSignature;
 import org.apache.beam.sdk.transforms.reflect.DoFnSignatures;
-import org.apache.beam.sdk.util.construction.ParDoTranslation;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TupleTag;
 
@@ -31,8 +30,9 @@ final class ParDoTranslator implements TransformTranslator {
         parDo.getMainOutputTag(),
         outputs,
         new ArrayList<>(parDo.getSideInputs().values()),
-        ParDoTranslation.getSideInputMapping(transform),
-        ParDoTranslation.getSchemaInformation(transform),
+        // From the transform itself: ParDoTranslation's getters build (and serialize) its proto.
+        parDo.getSideInputs(),
+        ParDo.getDoFnSchemaInformation(fn, TranslationContext.mainInput(transform)),
         keyed,
         timeSorted,
         ResourceRequests.of(transform)));

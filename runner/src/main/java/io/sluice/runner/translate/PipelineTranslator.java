@@ -9,6 +9,7 @@ import org.apache.beam.sdk.runners.PTransformMatcher;
 import org.apache.beam.sdk.runners.PTransformOverride;
 import org.apache.beam.sdk.runners.TransformHierarchy;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.reflect.DoFnSignature;
@@ -40,12 +41,21 @@ public final class PipelineTranslator {
     SplittableParDo.convertReadBasedSplittableDoFnsToPrimitiveReadsIfNecessary(pipeline);
     PTransformMatcher processKeyed = PTransformMatchers.urnEqualTo(PTransformTranslation.SPLITTABLE_PROCESS_KEYED_URN);
     pipeline.replaceAll(List.of(
-        PTransformOverride.of(PTransformMatchers.splittableParDo(), new SplittableParDo.OverrideFactory<>()),
+        PTransformOverride.of(PipelineTranslator::isSplittableParDo, new SplittableParDo.OverrideFactory<>()),
         PTransformOverride.of(
             applied -> processKeyed.matches(applied) && needsKeyedWorkItems(applied),
             new SplittableParDoViaKeyedWorkItems.OverrideFactory<>()),
         PTransformOverride.of(processKeyed, new SplittableParDoNaiveBounded.OverrideFactory<>())));
     UnconsumedReads.ensureAllReadsConsumed(pipeline);
+  }
+
+  /**
+   * What {@code PTransformMatchers.splittableParDo()} matches, read from the DoFn's signature: that
+   * matcher builds and serializes every ParDo's proto to find out, which cost milliseconds per run.
+   */
+  private static boolean isSplittableParDo(AppliedPTransform<?, ?, ?> applied) {
+    return applied.getTransform() instanceof ParDo.MultiOutput<?, ?> parDo
+        && DoFnSignatures.signatureForDoFn(parDo.getFn()).processElement().isSplittable();
   }
 
   private static boolean needsKeyedWorkItems(AppliedPTransform<?, ?, ?> applied) {
