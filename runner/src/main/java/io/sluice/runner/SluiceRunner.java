@@ -2,6 +2,7 @@ package io.sluice.runner;
 
 import io.sluice.runner.beam.OperatorFactory;
 import io.sluice.runner.beam.RunMetrics;
+import io.sluice.runner.engine.actor.ActorPoolConfig;
 import io.sluice.runner.engine.backpressure.ConcurrencyCapPolicy;
 import io.sluice.runner.engine.backpressure.DownstreamQueueBytesPolicy;
 import io.sluice.runner.engine.resource.ExecutionResources;
@@ -79,6 +80,14 @@ public final class SluiceRunner extends PipelineRunner<SluicePipelineResult> {
             + " CPUs per task (its cpu_count resource hint), but the run has " + limits.cpus()
             + " (--numCpus); lower the request or raise --numCpus");
       }
+      ActorPoolConfig pool = node.actorPool();
+      if (pool != null && pool.minSize() > 0
+          && !new ExecutionResources(request.cpus() * pool.minSize(), request.gpus() * pool.minSize(),
+              request.memoryBytes() * pool.minSize()).fitsWithin(limits)) {
+        throw new IllegalArgumentException("Transform '" + transform + "' asks for an actor pool of at least "
+            + pool.minSize() + " actors (its ActorPoolHint minSize) holding " + request + " each, but the run has "
+            + limits + " (--numCpus, --numGpus, --memoryBudget); lower minSize or raise the limits");
+      }
       if (request.memoryBytes() > limits.memoryBytes()) {
         throw new IllegalArgumentException("Transform '" + transform + "' requests " + request.memoryBytes()
             + " bytes per task (its min_ram resource hint), but the run may hold " + limits.memoryBytes()
@@ -106,7 +115,7 @@ public final class SluiceRunner extends PipelineRunner<SluicePipelineResult> {
     int parallelism = SluicePipelineOptions.effectiveParallelism(options);
     Topology topology;
     try {
-      topology = new OperatorFactory(options, metrics, parallelism, options.getTargetBlockRows()).build(plan);
+      topology = new OperatorFactory(options, metrics, parallelism, options.getTargetBlockRows(), limits).build(plan);
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {

@@ -1,5 +1,7 @@
 package io.sluice.runner.beam;
 
+import io.sluice.runner.DeviceContext;
+import io.sluice.runner.engine.actor.Actor;
 import io.sluice.runner.engine.block.Block;
 import io.sluice.runner.engine.block.RowBlock;
 import io.sluice.runner.engine.operator.BlockFunction;
@@ -65,21 +67,62 @@ final class FusedStageFunction implements BlockFunction {
   }
 
   /** Runs several blocks as one bundle, in order, without copying them into one. */
-  @SuppressWarnings("unchecked")
   List<OutputBlock> apply(List<Block> inputs) throws Exception {
-    return run(null, root -> {
+    return run(null, feederOf(inputs));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Feeder feederOf(List<Block> inputs) {
+    return root -> {
       for (Block block : inputs) {
         for (Object element : ((RowBlock<?>) block).elements()) {
           root.accept((WindowedValue<Object>) element);
         }
       }
-    });
+    };
   }
 
   /** Runs the feed's next chunk through the stage as one bundle, as it is read. */
   @SuppressWarnings("unchecked")
   List<OutputBlock> apply(ElementFeed feed) throws Exception {
     return run(feed.transform(), root -> feed.feedChunk(element -> root.accept((WindowedValue<Object>) element)));
+  }
+
+  /**
+   * An actor of this stage: an instance of its own, set up now with the actor's devices as the
+   * current {@link DeviceContext}, which every bundle and the teardown see as well.
+   */
+  Actor newActor(int actorIndex, List<Integer> deviceIds) throws Exception {
+    DeviceContext devices = new DeviceContext(actorIndex, deviceIds, node.resources().gpus());
+    StageInstance instance = DeviceContext.callWith(devices, StageInstance::new);
+    return new Actor() {
+      private boolean tornDown;
+
+      @Override
+      public List<OutputBlock> apply(Block block) throws Exception {
+        try {
+          return DeviceContext.callWith(devices, () -> instance.run(null, feederOf(List.of(block))));
+        } catch (Throwable t) {
+          tearDown(t); // as Beam does: a DoFn that threw is torn down, not reused
+          throw t;
+        }
+      }
+
+      @Override
+      public void close() throws Exception {
+        tearDown(null);
+      }
+
+      private void tearDown(Throwable failure) throws Exception {
+        if (!tornDown) {
+          tornDown = true;
+          DeviceContext.callWith(devices, () -> {
+            instance.tearDown(failure);
+            return null;
+          });
+        }
+      }
+    };
   }
 
   /** Pushes one bundle's elements into the stage. */

@@ -1,5 +1,7 @@
 package io.sluice.runner.beam;
 
+import io.sluice.runner.engine.actor.ActorPoolConfig;
+import io.sluice.runner.engine.actor.ActorPoolOperator;
 import io.sluice.runner.engine.operator.AllToAllOperator;
 import io.sluice.runner.engine.operator.CollectingSink;
 import io.sluice.runner.engine.operator.MapOperator;
@@ -7,6 +9,7 @@ import io.sluice.runner.engine.operator.PhysicalOperator;
 import io.sluice.runner.engine.operator.RebalanceFunction;
 import io.sluice.runner.engine.operator.SourceOperator;
 import io.sluice.runner.engine.operator.SplitReader;
+import io.sluice.runner.engine.resource.ExecutionResources;
 import io.sluice.runner.engine.scheduler.Topology;
 import io.sluice.runner.plan.CombinePerKeySpec;
 import io.sluice.runner.plan.GroupByKeySpec;
@@ -33,17 +36,23 @@ import org.apache.beam.sdk.values.WindowedValue;
 /** Turns a physical plan into running engine operators wired into a {@link Topology}. */
 public final class OperatorFactory {
   private static final long MIN_SPLIT_BYTES = 1L << 20;
+  /** How long an actor must be surplus before its pool stops it: long enough to ride out a gap between blocks. */
+  private static final long ACTOR_DOWNSCALE_DELAY_NANOS = 1_000_000_000L;
 
   private final PipelineOptions options;
   private final RunMetrics metrics;
   private final int parallelism;
   private final int targetBlockRows;
+  private final ExecutionResources limits;
 
-  public OperatorFactory(PipelineOptions options, RunMetrics metrics, int parallelism, int targetBlockRows) {
+  /** @param limits the run's resources, which bound actor pools that do not set their own size */
+  public OperatorFactory(PipelineOptions options, RunMetrics metrics, int parallelism, int targetBlockRows,
+      ExecutionResources limits) {
     this.options = options;
     this.metrics = metrics;
     this.parallelism = parallelism;
     this.targetBlockRows = targetBlockRows;
+    this.limits = limits;
   }
 
   public Topology build(PhysicalPlan plan) throws Exception {
@@ -85,8 +94,12 @@ public final class OperatorFactory {
             new SplittableProcessFunction((SplittableProcessSpec) node.specs().get(0), node, context), parallelism,
             node.resources());
       case FUSED_STAGE:
-        return new MapOperator(node.name(), new FusedStageFunction(node, node.specs(), node.input(), context), parallelism,
-            node.resources());
+        FusedStageFunction stage = new FusedStageFunction(node, node.specs(), node.input(), context);
+        if (node.runsOnActors()) {
+          return new ActorPoolOperator(node.name(), stage::newActor, actorPool(node), node.resources(),
+              ACTOR_DOWNSCALE_DELAY_NANOS);
+        }
+        return new MapOperator(node.name(), stage, parallelism, node.resources());
       case SOURCE:
         return new SourceOperator(node.name(), fusedSplits(node, context), parallelism, node.resources());
       case ALL_TO_ALL:
@@ -104,6 +117,26 @@ public final class OperatorFactory {
         break;
     }
     throw new IllegalArgumentException("cannot run " + node.kind() + " " + node.name());
+  }
+
+  /**
+   * The node's own pool, or for a GPU stage without one: one actor to start with, growing to as
+   * many as the run's resources could ever hold.
+   */
+  private ActorPoolConfig actorPool(PlanNode node) {
+    if (node.actorPool() != null) {
+      return node.actorPool();
+    }
+    ExecutionResources each = node.resources();
+    int fit = Integer.MAX_VALUE;
+    if (each.gpus() > 0) {
+      fit = Math.min(fit, (int) Math.floor(limits.gpus() / each.gpus() + 1e-9));
+    }
+    if (each.cpus() > 0) {
+      fit = Math.min(fit, (int) Math.floor(limits.cpus() / each.cpus() + 1e-9));
+    }
+    int max = Math.max(1, fit == Integer.MAX_VALUE ? parallelism : fit);
+    return new ActorPoolConfig(1, max, 1, 2);
   }
 
   /** For KV collections, slices by key so that a reshuffle keeps each key's elements in order. */

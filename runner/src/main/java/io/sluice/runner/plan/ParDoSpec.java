@@ -1,5 +1,6 @@
 package io.sluice.runner.plan;
 
+import io.sluice.runner.engine.actor.ActorPoolConfig;
 import io.sluice.runner.engine.resource.ExecutionResources;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +12,8 @@ import org.apache.beam.sdk.values.TupleTag;
 
 /**
  * A ParDo. {@code keyed} is set for DoFns with state, timers or time-sorted input: those run on an
- * all-to-all operator partitioned by key; the rest are fused into element-wise stages.
+ * all-to-all operator partitioned by key; the rest are fused into element-wise stages. {@code
+ * actorPool} is the pool an {@code ActorPoolHint} asked for, or null.
  */
 public record ParDoSpec(
     String name,
@@ -24,7 +26,8 @@ public record ParDoSpec(
     DoFnSchemaInformation schemaInformation,
     boolean keyed,
     boolean requiresTimeSortedInput,
-    ExecutionResources resources)
+    ExecutionResources resources,
+    ActorPoolConfig actorPool)
     implements TransformSpec {
   @Override
   public List<PCollection<?>> inputs() {
@@ -34,5 +37,10 @@ public record ParDoSpec(
   @Override
   public boolean elementWise() {
     return !keyed;
+  }
+
+  @Override
+  public boolean runsOnActors() {
+    return actorPool != null || resources.gpus() > 0;
   }
 }

@@ -1,10 +1,12 @@
 package io.sluice.runner.plan;
 
+import io.sluice.runner.engine.actor.ActorPoolConfig;
 import io.sluice.runner.engine.resource.ExecutionResources;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 
@@ -65,15 +67,23 @@ public final class PhysicalPlan {
   /**
    * Element-wise specs join a stage, or a source (running inside the read task), that requests the
    * same resources: a GPU step fused into a CPU step would hold its GPU through the CPU work, and
-   * the other way round (Ray Data's fusion rule too).
+   * the other way round (Ray Data's fusion rule too). Actor-pool steps join only a stage on the
+   * same pool, never a read task.
    */
   private boolean canJoinProducer(TransformSpec spec) {
     PlanNode producer = producerOf.get(spec.inputs().get(0));
     boolean readsSideInputs = !spec.sideInputs().isEmpty();
     return producer != null
-        && (producer.kind() == PlanNode.Kind.FUSED_STAGE || producer.kind() == PlanNode.Kind.SOURCE)
+        && (producer.kind() == PlanNode.Kind.FUSED_STAGE
+            || (producer.kind() == PlanNode.Kind.SOURCE && !spec.runsOnActors()))
         && !readsSideInputs
-        && producer.resources().equals(spec.resources());
+        && producer.resources().equals(spec.resources())
+        && Objects.equals(producer.actorPool(), actorPoolOf(spec))
+        && producer.runsOnActors() == spec.runsOnActors();
+  }
+
+  static ActorPoolConfig actorPoolOf(TransformSpec spec) {
+    return spec instanceof ParDoSpec parDo ? parDo.actorPool() : null;
   }
 
   private PlanNode materialize(PCollection<?> collection) {

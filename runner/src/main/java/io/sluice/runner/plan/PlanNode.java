@@ -1,5 +1,6 @@
 package io.sluice.runner.plan;
 
+import io.sluice.runner.engine.actor.ActorPoolConfig;
 import io.sluice.runner.engine.resource.ExecutionResources;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -80,6 +81,15 @@ public final class PlanNode {
   }
 
   /** What each task of this node holds: its first spec's request (fused specs all request the same). */
+  /** The actor pool its first spec asked for, or null (GPU stages still run on actors: see runsOnActors). */
+  public ActorPoolConfig actorPool() {
+    return specs.isEmpty() ? null : PhysicalPlan.actorPoolOf(specs.get(0));
+  }
+
+  public boolean runsOnActors() {
+    return !specs.isEmpty() && specs.get(0).runsOnActors();
+  }
+
   public ExecutionResources resources() {
     return specs.isEmpty() ? ExecutionResources.ZERO : specs.get(0).resources();
   }

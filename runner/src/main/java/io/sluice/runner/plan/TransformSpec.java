@@ -25,6 +25,14 @@ public sealed interface TransformSpec
     return ExecutionResources.cpus(1);
   }
 
+  /**
+   * Whether the spec runs on long-lived actors holding its resources rather than on tasks: asked
+   * for with an actor pool hint, or implied by a GPU request (a model is loaded once per device).
+   */
+  default boolean runsOnActors() {
+    return resources().gpus() > 0;
+  }
+
   /** Whether the spec works element by element and can be fused with its producer. */
   default boolean elementWise() {
     return false;

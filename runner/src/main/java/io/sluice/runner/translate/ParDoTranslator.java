@@ -35,6 +35,7 @@ final class ParDoTranslator implements TransformTranslator {
         ParDo.getDoFnSchemaInformation(fn, TranslationContext.mainInput(transform)),
         keyed,
         timeSorted,
-        ResourceRequests.of(transform)));
+        ResourceRequests.of(transform),
+        ResourceRequests.actorPool(transform)));
   }
 }

@@ -1,5 +1,8 @@
 package io.sluice.runner.translate;
 
+import io.sluice.runner.ActorPoolHint;
+import io.sluice.runner.engine.actor.ActorPoolConfig;
+import io.sluice.runner.engine.resource.DeviceAllocator;
 import io.sluice.runner.engine.resource.ExecutionResources;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -19,13 +22,31 @@ public final class ResourceRequests {
 
   private ResourceRequests() {}
 
+  /**
+   * What one task (or actor) of {@code transform} holds. CPU defaults to one, except for GPU
+   * transforms: their actors mostly wait on the device, so they hold no CPU unless cpu_count says so.
+   */
   public static ExecutionResources of(AppliedPTransform<?, ?, ?> transform) {
     Map<String, ResourceHint> hints = transform.getResourceHints().hints();
     String name = transform.getFullName();
-    double cpus = hints.containsKey(CPU_COUNT) ? number(name, "cpu_count", text(hints.get(CPU_COUNT))) : 1;
     double gpus = hints.containsKey(ACCELERATOR) ? acceleratorCount(name, text(hints.get(ACCELERATOR))) : 0;
+    if (!DeviceAllocator.isAllocatable(gpus)) {
+      throw new IllegalArgumentException("Transform '" + name + "' requests accelerator count " + gpus
+          + ", which cannot be placed on devices; ask for a share below 1 (e.g. count:0.5) or a whole number");
+    }
+    double defaultCpus = gpus > 0 ? 0 : 1;
+    double cpus = hints.containsKey(CPU_COUNT) ? number(name, "cpu_count", text(hints.get(CPU_COUNT))) : defaultCpus;
     double ram = hints.containsKey(MIN_RAM) ? number(name, "min_ram", text(hints.get(MIN_RAM))) : 0;
     return new ExecutionResources(cpus, gpus, (long) ram);
+  }
+
+  /** The pool an {@link ActorPoolHint} asks for, or null. */
+  public static ActorPoolConfig actorPool(AppliedPTransform<?, ?, ?> transform) {
+    ResourceHint hint = transform.getResourceHints().hints().get(ActorPoolHint.URN);
+    if (hint == null) {
+      return null;
+    }
+    return hint instanceof ActorPoolHint pool ? pool.config() : ActorPoolHint.parse(transform.getFullName(), hint.toBytes());
   }
 
   private static double acceleratorCount(String transform, String accelerator) {

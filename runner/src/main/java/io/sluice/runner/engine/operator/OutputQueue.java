@@ -5,18 +5,18 @@ import java.util.ArrayDeque;
 import java.util.Collection;
 
 /** The output blocks an operator has produced and the executor has not yet taken. */
-final class OutputQueue {
+public final class OutputQueue {
   private final ArrayDeque<OutputBlock> blocks = new ArrayDeque<>();
 
-  void addAll(Collection<OutputBlock> outputs) {
+  public void addAll(Collection<OutputBlock> outputs) {
     blocks.addAll(outputs);
   }
 
-  OutputBlock poll() {
+  public OutputBlock poll() {
     return blocks.poll();
   }
 
-  boolean isEmpty() {
+  public boolean isEmpty() {
     return blocks.isEmpty();
   }
 }

@@ -14,6 +14,7 @@ public final class OperatorStats {
   private long rowsOut;
   private long bytesOut;
   private long peakQueuedBytes;
+  private int peakWorkers;
 
   OperatorStats(String name) {
     this.name = name;
@@ -33,6 +34,15 @@ public final class OperatorStats {
 
   void consumed(int rows) {
     rowsIn += rows;
+  }
+
+  void workers(int alive) {
+    peakWorkers = Math.max(peakWorkers, alive);
+  }
+
+  /** The most actors alive at once; 0 for operators that run plain tasks. */
+  public int peakWorkers() {
+    return peakWorkers;
   }
 
   void queued(long queuedBytes) {
@@ -79,7 +89,8 @@ public final class OperatorStats {
         "%s: %d tasks (%.3f s total, mean %.1f ms, max %.1f ms); in %d rows; out %d blocks, %d rows, %s; "
             + "peak queued in %s",
         name, tasks, taskSeconds, tasks == 0 ? 0.0 : taskNanos / 1e6 / tasks, maxTaskNanos / 1e6,
-        rowsIn, blocksOut, rowsOut, bytes(bytesOut), bytes(peakQueuedBytes));
+        rowsIn, blocksOut, rowsOut, bytes(bytesOut), bytes(peakQueuedBytes))
+        + (peakWorkers > 0 ? "; peak actors " + peakWorkers : "");
   }
 
   static String bytes(long bytes) {

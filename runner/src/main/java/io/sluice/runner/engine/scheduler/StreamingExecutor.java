@@ -5,21 +5,28 @@ import io.sluice.runner.engine.backpressure.OperatorLoad;
 import io.sluice.runner.engine.backpressure.ResourceBudgetPolicy;
 import io.sluice.runner.engine.backpressure.ResourceUsage;
 import io.sluice.runner.engine.block.Block;
+import io.sluice.runner.engine.operator.HoldsResources;
 import io.sluice.runner.engine.operator.PhysicalOperator;
 import io.sluice.runner.engine.operator.PhysicalOperator.OutputBlock;
 import io.sluice.runner.engine.operator.Task;
+import io.sluice.runner.engine.resource.DeviceAllocator;
 import io.sluice.runner.engine.resource.ExecutionResources;
+import io.sluice.runner.engine.resource.GpuShares;
+import io.sluice.runner.engine.resource.ResourceGrants;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * Runs a {@link Topology}: one scheduling thread owns every operator's state and the queues between
@@ -30,10 +37,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * resource limits and every backpressure policy allow, preferring the operator whose consumers
  * hold the fewest queued bytes and, on ties, the most downstream one. When nothing runs and nothing
  * is eligible, the most downstream operator blocked only by policies runs anyway (liveness).
+ *
+ * <p>Operators that {@link HoldsResources hold resources} per worker (actor pools) resize first in
+ * each turn, through grants checked against the same limits, their share of the GPUs, and the
+ * concrete devices still free.
  */
 public final class StreamingExecutor implements ResourceUsage {
   private static final long IDLE_WAIT_MILLIS = 50;
   private static final long WORKER_SHUTDOWN_SECONDS = 30;
+  private static final long IDLE_THREAD_KEEP_ALIVE_SECONDS = 30;
 
   private final Topology topology;
   private final ExecutorConfig config;
@@ -45,6 +57,10 @@ public final class StreamingExecutor implements ResourceUsage {
   /** Always applied, before the configured policies: tasks must fit the run's resources. */
   private final ResourceBudgetPolicy resourceBudget = new ResourceBudgetPolicy(this);
   private final ProgressReporter progressReporter;
+  private final LongSupplier clock;
+  private final DeviceAllocator devices;
+  /** Operators whose workers hold resources while they live, resized every turn. */
+  private final List<OpState> holders = new ArrayList<>();
   private volatile boolean cancelRequested;
   private ExecutionResources inUse = ExecutionResources.ZERO;
   private int runningTasks;
@@ -55,13 +71,22 @@ public final class StreamingExecutor implements ResourceUsage {
   public StreamingExecutor(Topology topology, ExecutorConfig config) {
     this.topology = topology;
     this.config = config;
-    this.workers = Executors.newFixedThreadPool(config.workerThreads(), threads(config.threadNamePrefix() + "-worker"));
+    // Admission is by resources, not by thread count: a GPU actor waiting on its device must not
+    // take a CPU task's thread. workerThreads threads stay; more start when admitted work needs them.
+    this.workers = new ThreadPoolExecutor(config.workerThreads(), Integer.MAX_VALUE, IDLE_THREAD_KEEP_ALIVE_SECONDS,
+        TimeUnit.SECONDS, new SynchronousQueue<>(), threads(config.threadNamePrefix() + "-worker"));
     ExecutorConfig.StallWatch watch = config.stallWatch();
+    this.clock = watch.nanoClock();
+    this.devices = new DeviceAllocator((int) Math.ceil(config.limits().gpus() - 1e-9));
     this.stallDetector = new StallDetector(watch.nanoClock(), watch.timeoutNanos(), watch.listener());
     this.progressReporter = new ProgressReporter(
         watch.nanoClock(), config.progressWatch().intervalNanos(), config.progressWatch().listener());
     for (int i = 0; i < topology.size(); i++) {
-      ops.add(new OpState(i, topology.operator(i)));
+      OpState state = new OpState(i, topology.operator(i));
+      ops.add(state);
+      if (state.op instanceof HoldsResources) {
+        holders.add(state);
+      }
     }
     for (Topology.Edge edge : topology.edges()) {
       OpState producer = ops.get(edge.producer());
@@ -144,6 +169,7 @@ public final class StreamingExecutor implements ResourceUsage {
         }
         completion = completions.poll();
       }
+      progressed |= rescale();
       progressed |= pump();
       if (ops.stream().allMatch(op -> op.finished)) {
         return;
@@ -179,6 +205,43 @@ public final class StreamingExecutor implements ResourceUsage {
       state.op.taskCompleted(completion.task);
     } catch (RuntimeException e) {
       throw new OperatorFailedException(state.op.name(), e);
+    }
+  }
+
+  /** Lets actor pools start and stop actors; returns whether any did. */
+  private boolean rescale() {
+    if (holders.isEmpty()) {
+      return false;
+    }
+    updateGpuShares();
+    long now = clock.getAsLong();
+    boolean changed = false;
+    for (OpState state : holders) {
+      if (!state.finished) {
+        HoldsResources holder = (HoldsResources) state.op;
+        try {
+          changed |= holder.rescale(state.grants, now);
+        } catch (RuntimeException e) {
+          throw new OperatorFailedException(state.op.name(), e);
+        }
+        state.stats.workers(holder.workers());
+      }
+    }
+    return changed;
+  }
+
+  /** Splits the GPUs among the GPU actor pools by their measured GPU time per row. */
+  private void updateGpuShares() {
+    List<GpuShares.Demand<OpState>> demands = new ArrayList<>();
+    for (OpState state : holders) {
+      HoldsResources holder = (HoldsResources) state.op;
+      if (!state.finished && holder.workerResources().gpus() > 0) {
+        demands.add(new GpuShares.Demand<>(state, holder.workerResources().gpus(), holder.nanosPerRow()));
+      }
+    }
+    Map<OpState, Double> shares = GpuShares.split(config.limits().gpus(), demands);
+    for (GpuShares.Demand<OpState> demand : demands) {
+      demand.operator().gpuShare = shares.get(demand.operator());
     }
   }
 
@@ -423,7 +486,7 @@ public final class StreamingExecutor implements ResourceUsage {
   }
 
   /** The executor's bookkeeping for one operator; touched only by the scheduling thread. */
-  private static final class OpState implements OperatorLoad {
+  private final class OpState implements OperatorLoad {
     final int id;
     final PhysicalOperator op;
     final OperatorStats stats;
@@ -439,6 +502,32 @@ public final class StreamingExecutor implements ResourceUsage {
     int running;
     boolean inputFinished;
     boolean finished;
+    /** GPUs its workers hold, and the most they may hold (see updateGpuShares). */
+    double heldGpus;
+    double gpuShare;
+    final ResourceGrants grants = new ResourceGrants() {
+      @Override
+      public Grant tryAcquire(ExecutionResources resources) {
+        if (!inUse.add(resources).fitsWithin(config.limits())
+            || (resources.gpus() > 0 && heldGpus + resources.gpus() > gpuShare + 1e-9)) {
+          return null;
+        }
+        List<Integer> deviceIds = devices.allocate(resources.gpus());
+        if (deviceIds == null) {
+          return null;
+        }
+        inUse = inUse.add(resources);
+        heldGpus += resources.gpus();
+        return new Grant(resources, deviceIds);
+      }
+
+      @Override
+      public void release(Grant grant) {
+        inUse = inUse.subtract(grant.resources());
+        heldGpus -= grant.resources().gpus();
+        devices.release(grant.deviceIds(), grant.resources().gpus());
+      }
+    };
 
     OpState(int id, PhysicalOperator op) {
       this.id = id;

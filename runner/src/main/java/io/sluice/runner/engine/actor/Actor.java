@@ -1,0 +1,16 @@
+package io.sluice.runner.engine.actor;
+
+import io.sluice.runner.engine.block.Block;
+import io.sluice.runner.engine.operator.PhysicalOperator.OutputBlock;
+import java.util.List;
+
+/**
+ * A long-lived worker with its own user-function instance. The pool calls it from one task at a
+ * time, on whichever worker thread runs the task; it is closed when the pool scales it away.
+ */
+public interface Actor extends AutoCloseable {
+  List<OutputBlock> apply(Block block) throws Exception;
+
+  @Override
+  void close() throws Exception;
+}

@@ -1,0 +1,25 @@
+package io.sluice.runner.engine.operator;
+
+import io.sluice.runner.engine.resource.ExecutionResources;
+import io.sluice.runner.engine.resource.ResourceGrants;
+
+/**
+ * An operator whose workers hold resources for as long as they live, rather than per task: an
+ * actor pool. The executor lets it resize every scheduling turn, granting what fits the run.
+ */
+public interface HoldsResources {
+  /** What one worker (actor) holds. */
+  ExecutionResources workerResources();
+
+  /**
+   * Starts or stops workers as the operator sees fit, acquiring and releasing through {@code
+   * grants}. Returns whether anything changed.
+   */
+  boolean rescale(ResourceGrants grants, long nowNanos);
+
+  /** Measured worker time per input row, or NaN before any row was processed. */
+  double nanosPerRow();
+
+  /** Workers alive now (starting, working or idle). */
+  int workers();
+}

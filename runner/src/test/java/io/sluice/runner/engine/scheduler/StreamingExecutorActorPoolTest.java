@@ -1,0 +1,216 @@
+package io.sluice.runner.engine.scheduler;
+
+import static io.sluice.runner.engine.scheduler.StreamingExecutorTest.block;
+import static io.sluice.runner.engine.scheduler.StreamingExecutorTest.elements;
+import static io.sluice.runner.engine.scheduler.StreamingExecutorTest.range;
+import static io.sluice.runner.engine.scheduler.StreamingExecutorTest.rows;
+import static io.sluice.runner.engine.scheduler.StreamingExecutorTest.sorted;
+import static io.sluice.runner.engine.scheduler.StreamingExecutorTest.split;
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.runner.engine.actor.Actor;
+import io.sluice.runner.engine.actor.ActorFactory;
+import io.sluice.runner.engine.actor.ActorPoolConfig;
+import io.sluice.runner.engine.actor.ActorPoolOperator;
+import io.sluice.runner.engine.backpressure.ConcurrencyCapPolicy;
+import io.sluice.runner.engine.block.Block;
+import io.sluice.runner.engine.operator.BlockFunction;
+import io.sluice.runner.engine.operator.CollectingSink;
+import io.sluice.runner.engine.operator.MapOperator;
+import io.sluice.runner.engine.operator.PhysicalOperator.OutputBlock;
+import io.sluice.runner.engine.operator.SourceOperator;
+import io.sluice.runner.engine.resource.ExecutionResources;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Actor pools inside the executor: lifecycles, device ids, and GPU work that holds no CPU thread. */
+@Timeout(value = 20, unit = SECONDS)
+class StreamingExecutorActorPoolTest {
+  private static final long NO_DOWNSCALE_DELAY = 0;
+
+  @Test
+  void everyBlockIsProcessedAndEveryActorStartedIsStoppedBeforeTheRunEnds() throws Exception {
+    List<Integer> values = range(0, 2_000);
+    FakeActors actors = new FakeActors(0);
+    Topology topology = new Topology();
+    int source = topology.add(new SourceOperator("source", split(values, 8, 25, 2), 2));
+    ActorPoolOperator pool = new ActorPoolOperator("pool", actors, new ActorPoolConfig(1, 3, 1, 2),
+        ExecutionResources.cpus(0.5), NO_DOWNSCALE_DELAY);
+    int poolId = topology.add(pool);
+    CollectingSink sink = new CollectingSink("sink");
+    int sinkId = topology.add(sink);
+    topology.connect(source, 0, poolId);
+    topology.connect(poolId, 0, sinkId);
+
+    StreamingExecutor executor = new StreamingExecutor(topology, config(ExecutionResources.cpus(4)));
+    executor.start().get(10, SECONDS);
+
+    assertEquals(sorted(values.stream().map(v -> v + 1).toList()), sorted(elements(sink)));
+    assertTrue(actors.started.get() >= 1 && pool.peakActors() <= 3, "peak " + pool.peakActors());
+    assertEquals(actors.started.get(), actors.closed.get(), "every actor started was stopped");
+    assertFalse(actors.overlapped.get(), "an actor never ran two blocks at once");
+    assertEquals(pool.peakActors(), executor.operatorStats().get(poolId).peakWorkers());
+  }
+
+  @Test
+  void twoGpuPoolsSharingTwoDevicesSeeDistinctDeviceIds() throws Exception {
+    FakeActors first = new FakeActors(20);
+    FakeActors second = new FakeActors(20);
+    Topology topology = new Topology();
+    int source = topology.add(new SourceOperator("source", split(range(0, 400), 4, 10, 1), 2));
+    int a = topology.add(new ActorPoolOperator("gpu-a", first, ActorPoolConfig.of(1, 4),
+        new ExecutionResources(0, 1, 0), NO_DOWNSCALE_DELAY));
+    int b = topology.add(new ActorPoolOperator("gpu-b", second, ActorPoolConfig.of(1, 4),
+        new ExecutionResources(0, 1, 0), NO_DOWNSCALE_DELAY));
+    CollectingSink sink = new CollectingSink("sink");
+    int sinkId = topology.add(sink);
+    topology.connect(source, 0, a);
+    topology.connect(a, 0, b);
+    topology.connect(b, 0, sinkId);
+
+    new StreamingExecutor(topology, config(new ExecutionResources(2, 2, Long.MAX_VALUE))).start().get(15, SECONDS);
+
+    assertEquals(400, elements(sink).size());
+    Set<Integer> devicesOfA = first.deviceIdsSeen();
+    Set<Integer> devicesOfB = second.deviceIdsSeen();
+    assertEquals(1, devicesOfA.size(), "a's share is one of the two devices: " + devicesOfA);
+    assertEquals(1, devicesOfB.size(), "b's share is the other: " + devicesOfB);
+    assertTrue(Collections.disjoint(devicesOfA, devicesOfB), devicesOfA + " vs " + devicesOfB);
+    assertEquals(Set.of(0, 1), union(devicesOfA, devicesOfB));
+    assertTrue(first.assignments.stream().allMatch(ids -> ids.size() == 1), "one whole device per actor");
+  }
+
+  @Test
+  void halfGpuActorsShareOneDeviceTwoAtATime() throws Exception {
+    FakeActors actors = new FakeActors(10);
+    Topology topology = new Topology();
+    int source = topology.add(new SourceOperator("source", split(range(0, 400), 8, 5, 1), 2));
+    ActorPoolOperator pool = new ActorPoolOperator("gpu", actors, ActorPoolConfig.of(1, 8),
+        new ExecutionResources(0, 0.5, 0), NO_DOWNSCALE_DELAY);
+    int poolId = topology.add(pool);
+    CollectingSink sink = new CollectingSink("sink");
+    int sinkId = topology.add(sink);
+    topology.connect(source, 0, poolId);
+    topology.connect(poolId, 0, sinkId);
+
+    new StreamingExecutor(topology, config(new ExecutionResources(2, 1, Long.MAX_VALUE))).start().get(15, SECONDS);
+
+    assertEquals(400, elements(sink).size());
+    assertEquals(Set.of(0), actors.deviceIdsSeen());
+    assertTrue(pool.peakActors() <= 2, "one device holds two half-GPU actors, peak " + pool.peakActors());
+  }
+
+  @Test
+  void gpuActorWaitingOnItsDeviceDoesNotKeepACpuTaskFromAThread() throws Exception {
+    // One core worker thread. The GPU actor and a CPU task wait for each other, as a GPU stage
+    // waits on its device while CPU work goes on: in a pool bounded at one thread, whichever ran
+    // first would hold it and the other could never start.
+    CountDownLatch gpuWaiting = new CountDownLatch(1);
+    CountDownLatch cpuTaskRan = new CountDownLatch(1);
+    ActorFactory waitsForCpu = (index, devices) -> new Actor() {
+      @Override
+      public List<OutputBlock> apply(Block block) throws Exception {
+        gpuWaiting.countDown();
+        assertTrue(cpuTaskRan.await(10, SECONDS), "the CPU task ran while the GPU actor waited");
+        return List.of(new OutputBlock(0, block));
+      }
+
+      @Override
+      public void close() {}
+    };
+    BlockFunction cpuWork = input -> {
+      assertTrue(gpuWaiting.await(10, SECONDS), "the GPU actor ran while the CPU task waited");
+      cpuTaskRan.countDown();
+      return List.of(new OutputBlock(0, input));
+    };
+    Topology topology = new Topology();
+    int gpuSource = topology.add(new SourceOperator("gpu-source", split(range(0, 10), 1, 10, 1), 1));
+    int gpu = topology.add(new ActorPoolOperator("gpu", waitsForCpu, ActorPoolConfig.of(1, 1),
+        new ExecutionResources(0, 1, 0), NO_DOWNSCALE_DELAY));
+    int cpuSource = topology.add(new SourceOperator("cpu-source", split(range(0, 10), 1, 10, 1), 1));
+    int cpu = topology.add(new MapOperator("cpu", cpuWork, 1));
+    CollectingSink sink = new CollectingSink("sink");
+    int sinkId = topology.add(sink);
+    topology.connect(gpuSource, 0, gpu);
+    topology.connect(cpuSource, 0, cpu);
+    topology.connect(gpu, 0, sinkId);
+    topology.connect(cpu, 0, sinkId);
+
+    ExecutorConfig oneThread = new ExecutorConfig(new ExecutionResources(2, 1, Long.MAX_VALUE), 1,
+        List.of(new ConcurrencyCapPolicy()), "test");
+    new StreamingExecutor(topology, oneThread).start().get(15, SECONDS);
+
+    assertEquals(20, elements(sink).size());
+  }
+
+  private static ExecutorConfig config(ExecutionResources limits) {
+    return new ExecutorConfig(limits, List.of(new ConcurrencyCapPolicy()), "test");
+  }
+
+  private static Set<Integer> union(Set<Integer> a, Set<Integer> b) {
+    Set<Integer> all = new HashSet<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  /** Actors that add one to every value, recording starts, stops, devices and overlaps. */
+  static final class FakeActors implements ActorFactory {
+    final AtomicInteger started = new AtomicInteger();
+    final AtomicInteger closed = new AtomicInteger();
+    final java.util.concurrent.atomic.AtomicBoolean overlapped = new java.util.concurrent.atomic.AtomicBoolean();
+    final List<List<Integer>> assignments = Collections.synchronizedList(new ArrayList<>());
+    private final long millisPerBlock;
+
+    FakeActors(long millisPerBlock) {
+      this.millisPerBlock = millisPerBlock;
+    }
+
+    Set<Integer> deviceIdsSeen() {
+      Set<Integer> ids = new HashSet<>();
+      synchronized (assignments) {
+        assignments.forEach(ids::addAll);
+      }
+      return ids;
+    }
+
+    @Override
+    public Actor start(int actorIndex, List<Integer> deviceIds) {
+      started.incrementAndGet();
+      assignments.add(deviceIds);
+      AtomicInteger inside = new AtomicInteger();
+      return new Actor() {
+        @Override
+        public List<OutputBlock> apply(Block block) throws Exception {
+          if (inside.incrementAndGet() > 1) {
+            overlapped.set(true);
+          }
+          try {
+            Thread.sleep(millisPerBlock);
+            List<Integer> out = new ArrayList<>();
+            for (int v : rows(block)) {
+              out.add(v + 1);
+            }
+            return List.of(new OutputBlock(0, block(out)));
+          } finally {
+            inside.decrementAndGet();
+          }
+        }
+
+        @Override
+        public void close() {
+          closed.incrementAndGet();
+        }
+      };
+    }
+  }
+}
