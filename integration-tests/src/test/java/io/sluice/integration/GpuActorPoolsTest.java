@@ -77,8 +77,11 @@ class GpuActorPoolsTest {
         assertEquals(1, context.deviceIds().size(), "a count:1 actor holds one whole device: " + context);
         assertEquals(1.0, context.gpus());
       }
-      assertEquals(SETUPS.get(stage).stream().map(DeviceContext::cudaVisibleDevices).collect(Collectors.toSet()),
-          BUNDLE_DEVICES.get(stage), stage + ": bundles see the devices their actor was set up with");
+      // An actor started late may see no bundle; every bundle runs on some actor's devices.
+      Set<String> setUp = SETUPS.get(stage).stream().map(DeviceContext::cudaVisibleDevices).collect(Collectors.toSet());
+      assertFalse(BUNDLE_DEVICES.get(stage).isEmpty(), stage + " ran no bundle");
+      assertTrue(setUp.containsAll(BUNDLE_DEVICES.get(stage)),
+          stage + ": bundles ran on " + BUNDLE_DEVICES.get(stage) + ", actors were set up on " + setUp);
     }
   }
 

@@ -62,6 +62,19 @@ public interface SluicePipelineOptions extends PipelineOptions {
 
   void setTargetBlockRows(int rows);
 
+  @Description("Bytes at which a block is sealed even below --targetBlockRows, so that large elements "
+      + "(images, tensors) make blocks of a bounded size; estimated from sampled encoded sizes.")
+  @Default.Long(8L << 20)
+  long getTargetBlockBytes();
+
+  void setTargetBlockBytes(long bytes);
+
+  @Description("Where blocks are spilled when the memory budget is exceeded anyway (a directory per run, "
+      + "deleted when the run ends). Default: java.io.tmpdir.")
+  String getSpillDirectory();
+
+  void setSpillDirectory(String directory);
+
   @Description("Bytes that may wait in an operator's consumers' input queues before the operator is "
       + "held back (backpressure).")
   @Default.Long(256L << 20)

@@ -104,6 +104,10 @@ public final class SluicePipelineResult implements PipelineResult {
     for (OperatorStats operator : executor.operatorStats()) {
       out.append("  ").append(operator.summary()).append('\n');
     }
+    String spills = executor.spillSummary();
+    if (!spills.isEmpty()) {
+      out.append("  ").append(spills).append('\n');
+    }
     return out.toString();
   }
 

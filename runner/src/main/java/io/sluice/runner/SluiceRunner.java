@@ -1,10 +1,12 @@
 package io.sluice.runner;
 
+import io.sluice.runner.beam.BlockSize;
 import io.sluice.runner.beam.OperatorFactory;
 import io.sluice.runner.beam.RunMetrics;
 import io.sluice.runner.engine.actor.ActorPoolConfig;
 import io.sluice.runner.engine.backpressure.ConcurrencyCapPolicy;
 import io.sluice.runner.engine.backpressure.DownstreamQueueBytesPolicy;
+import io.sluice.runner.engine.backpressure.MemoryBudgetPolicy;
 import io.sluice.runner.engine.resource.ExecutionResources;
 import io.sluice.runner.engine.scheduler.ExecutorConfig;
 import io.sluice.runner.engine.scheduler.StreamingExecutor;
@@ -43,6 +45,7 @@ public final class SluiceRunner extends PipelineRunner<SluicePipelineResult> {
     requirePositive("parallelism", SluicePipelineOptions.effectiveParallelism(sluice),
         "use at least 1, or -1 for the core count (the default)");
     requirePositive("targetBlockRows", sluice.getTargetBlockRows(), "use at least 1 (default 4096)");
+    requirePositive("targetBlockBytes", sluice.getTargetBlockBytes(), "use at least 1 (default 8 MiB)");
     if (sluice.getProgressIntervalSeconds() < 0) {
       throw new IllegalArgumentException("--progressIntervalSeconds=" + sluice.getProgressIntervalSeconds()
           + " is invalid: use a number of seconds, or 0 to turn progress reports off");
@@ -115,7 +118,8 @@ public final class SluiceRunner extends PipelineRunner<SluicePipelineResult> {
     int parallelism = SluicePipelineOptions.effectiveParallelism(options);
     Topology topology;
     try {
-      topology = new OperatorFactory(options, metrics, parallelism, options.getTargetBlockRows(), limits).build(plan);
+      topology = new OperatorFactory(options, metrics, parallelism,
+          new BlockSize(options.getTargetBlockRows(), options.getTargetBlockBytes()), limits).build(plan);
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
@@ -124,12 +128,15 @@ public final class SluiceRunner extends PipelineRunner<SluicePipelineResult> {
     StreamingExecutor executor = new StreamingExecutor(topology, new ExecutorConfig(
         limits,
         parallelism,
-        List.of(new ConcurrencyCapPolicy(), new DownstreamQueueBytesPolicy(options.getMaxQueuedBytesPerOperator())),
+        List.of(new ConcurrencyCapPolicy(), new MemoryBudgetPolicy(),
+            new DownstreamQueueBytesPolicy(options.getMaxQueuedBytesPerOperator())),
         "sluice",
         new ExecutorConfig.StallWatch(System::nanoTime, options.getStallTimeoutSeconds() * 1_000_000_000L,
             diagnosis -> LOG.warn("SluiceRunner: {}", diagnosis)),
         new ExecutorConfig.ProgressWatch(options.getProgressIntervalSeconds() * 1_000_000_000L,
-            report -> LOG.info("SluiceRunner {}", report))));
+            report -> LOG.info("SluiceRunner {}", report)),
+        options.getSpillDirectory() == null ? ExecutorConfig.defaultSpillDirectory()
+            : java.nio.file.Path.of(options.getSpillDirectory())));
     SluicePipelineResult result = new SluicePipelineResult(executor, executor.start(), metrics, plan.explain());
     if (options.isBlockOnRun()) {
       result.waitUntilFinish();

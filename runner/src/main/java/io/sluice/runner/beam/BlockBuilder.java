@@ -9,37 +9,58 @@ import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.WindowedValue;
 
 /**
- * Collects the elements a task emits on one port into blocks of a target row count. The byte size
- * of a block is estimated by encoding one sample element per block, never every element.
+ * Collects the elements a task emits on one port into blocks, sealing each at the target row count
+ * or byte size, whichever comes first. Bytes are estimated from a sample of each block's elements
+ * (the 1st, 2nd, 4th, 8th, ...), encoded with the collection's coder, never from every element.
  */
 final class BlockBuilder implements PortWriter {
   /** Charged per element for the WindowedValue wrapper, its windows and object headers. */
   private static final long PER_ELEMENT_OVERHEAD = 48;
   /** Caps the up-front allocation when blocks are configured very large. */
   private static final int MAX_PRESIZED_ROWS = 16_384;
+  /** Charged for an element its coder cannot encode: it still has to be accounted for somehow. */
+  private static final long UNENCODABLE_BYTES = 64;
 
   private final int port;
   private final Coder<Object> coder;
-  private final int targetRows;
+  private final BlockSize target;
   private final List<OutputBlock> sealed;
   private List<WindowedValue<?>> current;
+  private long sampledBytes;
+  private int samples;
+  private long sealedBytes;
 
   @SuppressWarnings("unchecked")
-  BlockBuilder(int port, Coder<?> coder, int targetRows, List<OutputBlock> sealed) {
+  BlockBuilder(int port, Coder<?> coder, BlockSize target, List<OutputBlock> sealed) {
     this.port = port;
     this.coder = (Coder<Object>) coder;
-    this.targetRows = targetRows;
+    this.target = target;
     this.sealed = sealed;
     // Sized for a full block up front: growing a list of thousands by copying showed in profiles.
-    this.current = new ArrayList<>(Math.min(targetRows, MAX_PRESIZED_ROWS));
+    this.current = new ArrayList<>(Math.min(target.rows(), MAX_PRESIZED_ROWS));
   }
 
   @Override
   public void add(WindowedValue<?> element) {
     current.add(element);
-    if (current.size() >= targetRows) {
+    int rows = current.size();
+    if ((rows & (rows - 1)) == 0) { // a power of two: take a sample
+      sampledBytes += encodedSize(element.getValue());
+      samples++;
+    }
+    if (rows >= target.rows() || pendingBytes() >= target.bytes()) {
       seal();
     }
+  }
+
+  /** The estimated size of what is collected but not yet sealed. */
+  long pendingBytes() {
+    return samples == 0 ? 0 : current.size() * (PER_ELEMENT_OVERHEAD + sampledBytes / samples);
+  }
+
+  @Override
+  public long bytes() {
+    return sealedBytes + pendingBytes();
   }
 
   @Override
@@ -48,22 +69,22 @@ final class BlockBuilder implements PortWriter {
       return;
     }
     int rows = current.size();
-    sealed.add(new OutputBlock(port, block(current, coder)));
+    long bytes = pendingBytes();
+    sealed.add(new OutputBlock(port, new RowBlock<>(current, bytes)));
+    sealedBytes += bytes;
     current = new ArrayList<>(rows); // the next block is likely as large: no regrowth on the way
+    sampledBytes = 0;
+    samples = 0;
   }
 
-  static RowBlock<WindowedValue<?>> block(List<WindowedValue<?>> elements, Coder<Object> coder) {
-    return new RowBlock<>(elements, elements.size() * (PER_ELEMENT_OVERHEAD + sampleSize(elements, coder)));
-  }
-
-  private static long sampleSize(List<WindowedValue<?>> elements, Coder<Object> coder) {
-    if (elements.isEmpty() || coder == null) {
+  private long encodedSize(Object value) {
+    if (coder == null) {
       return 0;
     }
     try {
-      return CoderUtils.encodeToByteArray(coder, elements.get(0).getValue()).length;
+      return CoderUtils.encodeToByteArray(coder, value).length;
     } catch (Exception | LinkageError e) {
-      return 64; // an element its coder cannot encode still has to be accounted for somehow
+      return UNENCODABLE_BYTES;
     }
   }
 }

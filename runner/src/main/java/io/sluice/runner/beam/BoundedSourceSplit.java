@@ -1,9 +1,12 @@
 package io.sluice.runner.beam;
 
 import io.sluice.runner.engine.operator.PhysicalOperator.OutputBlock;
+import java.lang.management.ClassLoadingMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.io.BoundedSource;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -21,21 +24,40 @@ final class BoundedSourceSplit implements ElementFeed {
    * than one element live at a time.
    */
   private static final int BLOCKS_PER_CALL = 16;
+  /** A chunk's output, in target-sized blocks, beyond which it ends whatever its row count. */
+  private static final int MAX_CHUNK_OUTPUT_BLOCKS = 4;
+  /**
+   * A chunk also ends after this long if its records are slow to process (a stage fused into the
+   * read spends long on each), so that the stage hands its output on early and often: consumers
+   * (a GPU stage) start within milliseconds, not after a whole chunk. Cheap records are read in
+   * whole chunks, on one thread, however slow a cold JVM makes the first few: the time per record
+   * is averaged over the chunk, leaving out strides during which classes were loaded (a cold
+   * start, not evidence of slow records).
+   */
+  private static final long MAX_CHUNK_NANOS = 20_000_000L;
+  /** Records per clock reading, and the average time per record that counts as slow. */
+  private static final int CLOCK_STRIDE = 16;
+  private static final long SLOW_RECORD_NANOS = 50_000L;
+  private static final ClassLoadingMXBean CLASS_LOADING = ManagementFactory.getClassLoadingMXBean();
 
+  private final OperatorContext context;
   private final BoundedSource<?> source;
   private final PipelineOptions options;
   private final Coder<?> coder;
-  private final int targetRows;
+  private final BlockSize blockSize;
   private final String transform;
   private final RunMetrics metrics;
   private BoundedSource.BoundedReader<?> reader;
   private boolean done;
+  /** The last chunk ended on MAX_CHUNK_NANOS: records here are slow to process, worth sharing. */
+  private boolean lastChunkTimedOut;
 
   BoundedSourceSplit(BoundedSource<?> source, Coder<?> coder, String transform, OperatorContext context) {
+    this.context = context;
     this.source = source;
     this.options = context.options();
     this.coder = coder;
-    this.targetRows = context.targetBlockRows();
+    this.blockSize = context.blockSize();
     this.transform = transform;
     this.metrics = context.metrics();
   }
@@ -44,8 +66,8 @@ final class BoundedSourceSplit implements ElementFeed {
   public List<OutputBlock> readSome() throws Exception {
     return metrics.runScoped(transform, () -> {
       List<OutputBlock> outputs = new ArrayList<>();
-      BlockBuilder builder = new BlockBuilder(0, coder, targetRows, outputs);
-      feedChunk(builder::add);
+      BlockBuilder builder = new BlockBuilder(0, coder, blockSize, outputs);
+      feedChunk(builder::add, builder::bytes);
       builder.seal();
       return outputs;
     });
@@ -57,7 +79,7 @@ final class BoundedSourceSplit implements ElementFeed {
   }
 
   @Override
-  public void feedChunk(Consumer<WindowedValue<?>> sink) {
+  public void feedChunk(Consumer<WindowedValue<?>> sink, LongSupplier outputBytes) {
     try {
       boolean available;
       if (reader == null) {
@@ -66,12 +88,36 @@ final class BoundedSourceSplit implements ElementFeed {
       } else {
         available = reader.advance();
       }
-      long limit = (long) targetRows * BLOCKS_PER_CALL;
+      long limit = (long) blockSize.rows() * BLOCKS_PER_CALL;
+      long maxOutputBytes = blockSize.bytes() * MAX_CHUNK_OUTPUT_BLOCKS;
       long read = 0;
+      long strideStart = System.nanoTime();
+      long deadline = strideStart + MAX_CHUNK_NANOS;
+      long classesLoaded = CLASS_LOADING.getTotalLoadedClassCount();
+      long warmNanos = 0;
+      long warmRecords = 0;
+      lastChunkTimedOut = false;
       while (available) {
         sink.accept(WindowedValues.timestampedValueInGlobalWindow(reader.getCurrent(), reader.getCurrentTimestamp()));
         if (++read >= limit) {
           break;
+        }
+        if (read % CLOCK_STRIDE == 0) {
+          long now = System.nanoTime();
+          long loaded = CLASS_LOADING.getTotalLoadedClassCount();
+          if (loaded == classesLoaded) {
+            warmNanos += now - strideStart;
+            warmRecords += CLOCK_STRIDE;
+          }
+          if (now - deadline > 0 && warmRecords > 0 && warmNanos >= warmRecords * SLOW_RECORD_NANOS) {
+            lastChunkTimedOut = true;
+            break;
+          }
+          if (outputBytes.getAsLong() >= maxOutputBytes) {
+            break;
+          }
+          strideStart = now;
+          classesLoaded = loaded;
         }
         available = reader.advance();
       }
@@ -83,6 +129,24 @@ final class BoundedSourceSplit implements ElementFeed {
       // A stage fed from here has already attributed its own failures; what is left is the read's.
       throw TransformFailedException.attribute(transform, e);
     }
+  }
+
+  /**
+   * Half of what is left, through the reader's own splitAtFraction, once a chunk has shown that
+   * these records take long to process: a small source (a few KiB of ids, say) read as one split
+   * would otherwise keep an expensive fused stage on one core.
+   */
+  @Override
+  public BoundedSourceSplit splitRemainder() {
+    if (!lastChunkTimedOut || reader == null || done) {
+      return null;
+    }
+    Double consumed = reader.getFractionConsumed();
+    if (consumed == null) {
+      return null;
+    }
+    BoundedSource<?> residual = reader.splitAtFraction(consumed + (1 - consumed) / 2);
+    return residual == null ? null : new BoundedSourceSplit(residual, coder, transform, context);
   }
 
   @Override

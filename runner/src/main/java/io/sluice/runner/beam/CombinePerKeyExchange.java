@@ -110,7 +110,7 @@ final class CombinePerKeyExchange implements Exchange {
       }
     }
     List<OutputBlock> outputs = new ArrayList<>();
-    BlockBuilder builder = new BlockBuilder(0, spec.output().getCoder(), context.targetBlockRows(), outputs);
+    BlockBuilder builder = new BlockBuilder(0, spec.output().getCoder(), context.blockSize(), outputs);
     runAsUserCode(() -> {
       for (Map.Entry<BoundedWindow, Map<Object, Merging>> window : byWindow.entrySet()) {
         BoundedWindow w = window.getKey();

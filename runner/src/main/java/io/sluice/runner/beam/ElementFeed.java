@@ -2,6 +2,7 @@ package io.sluice.runner.beam;
 
 import io.sluice.runner.engine.operator.SplitReader;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.apache.beam.sdk.values.WindowedValue;
 
 /**
@@ -13,6 +14,15 @@ interface ElementFeed extends SplitReader {
   /** The transform the feeding code belongs to, for its metrics and errors. */
   String transform();
 
-  /** Pushes the next chunk into {@code sink}; {@link #isDone()} turns true after the last one. */
-  void feedChunk(Consumer<WindowedValue<?>> sink) throws Exception;
+  /**
+   * Pushes the next chunk into {@code sink}; {@link #isDone()} turns true after the last one. The
+   * chunk also ends once {@code outputBytes}, what the chunk has produced downstream so far,
+   * reaches a few blocks' worth: a task's output must stay small beside the memory budget.
+   */
+  void feedChunk(Consumer<WindowedValue<?>> sink, LongSupplier outputBytes) throws Exception;
+
+  @Override
+  default ElementFeed splitRemainder() {
+    return null;
+  }
 }

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.LongSupplier;
 import org.apache.beam.runners.core.DoFnRunner;
 import org.apache.beam.runners.core.InMemoryBundleFinalizer;
 import org.apache.beam.runners.core.StateInternals;
@@ -73,7 +74,7 @@ final class FusedStageFunction implements BlockFunction {
 
   @SuppressWarnings("unchecked")
   private static Feeder feederOf(List<Block> inputs) {
-    return root -> {
+    return (root, outputBytes) -> {
       for (Block block : inputs) {
         for (Object element : ((RowBlock<?>) block).elements()) {
           root.accept((WindowedValue<Object>) element);
@@ -85,7 +86,8 @@ final class FusedStageFunction implements BlockFunction {
   /** Runs the feed's next chunk through the stage as one bundle, as it is read. */
   @SuppressWarnings("unchecked")
   List<OutputBlock> apply(ElementFeed feed) throws Exception {
-    return run(feed.transform(), root -> feed.feedChunk(element -> root.accept((WindowedValue<Object>) element)));
+    return run(feed.transform(),
+        (root, outputBytes) -> feed.feedChunk(element -> root.accept((WindowedValue<Object>) element), outputBytes));
   }
 
   /**
@@ -99,9 +101,9 @@ final class FusedStageFunction implements BlockFunction {
       private boolean tornDown;
 
       @Override
-      public List<OutputBlock> apply(Block block) throws Exception {
+      public List<OutputBlock> apply(List<Block> bundle) throws Exception {
         try {
-          return DeviceContext.callWith(devices, () -> instance.run(null, feederOf(List.of(block))));
+          return DeviceContext.callWith(devices, () -> instance.run(null, feederOf(bundle)));
         } catch (Throwable t) {
           tearDown(t); // as Beam does: a DoFn that threw is torn down, not reused
           throw t;
@@ -125,9 +127,9 @@ final class FusedStageFunction implements BlockFunction {
     };
   }
 
-  /** Pushes one bundle's elements into the stage. */
+  /** Pushes one bundle's elements into the stage, which reports what it has emitted so far. */
   private interface Feeder {
-    void feed(ElementSink root) throws Exception;
+    void feed(ElementSink root, LongSupplier outputBytes) throws Exception;
   }
 
   /**
@@ -228,7 +230,7 @@ final class FusedStageFunction implements BlockFunction {
       for (int port = 0; port < ports.size(); port++) {
         CombinePerKeySpec combine = node.precombined().get(ports.get(port));
         if (combine == null) {
-          builders[port] = new BlockBuilder(port, ports.get(port).getCoder(), context.targetBlockRows(), outputs);
+          builders[port] = new BlockBuilder(port, ports.get(port).getCoder(), context.blockSize(), outputs);
         } else {
           Precombiner precombiner = precombiners.computeIfAbsent(port, p -> PrecombiningWriter.precombinerFor(combine));
           builders[port] = new PrecombiningWriter(port, combine, precombiner, router,
@@ -244,7 +246,7 @@ final class FusedStageFunction implements BlockFunction {
         ElementSink root = sinkFor(input);
         // Each DoFn node restores what it found: between elements, the feeder's code reports here.
         router.enter(feederTransform == null ? null : taskMetrics.containerFor(feederTransform));
-        feeder.feed(root);
+        feeder.feed(root, this::outputBytes);
         for (Node n : nodes) {
           n.finish();
         }
@@ -257,6 +259,15 @@ final class FusedStageFunction implements BlockFunction {
       }
       DoFnInstances.finalizeBundle(finalizer, node.name());
       return outputs;
+    }
+
+    /** What this bundle has emitted so far, sealed or buffered, in estimated bytes. */
+    long outputBytes() {
+      long total = 0;
+      for (PortWriter builder : builders) {
+        total += builder.bytes();
+      }
+      return total;
     }
 
     void tearDown(Throwable failure) {

@@ -60,7 +60,7 @@ final class GroupByKeyExchange extends KeyedExchange {
   @Override
   public List<OutputBlock> reduce(int partition, List<Block> blocks) throws Exception {
     List<OutputBlock> outputs = new ArrayList<>();
-    BlockBuilder builder = new BlockBuilder(0, outputCoder, context.targetBlockRows(), outputs);
+    BlockBuilder builder = new BlockBuilder(0, outputCoder, context.blockSize(), outputs);
     for (KeyPartitioner.KeyGroup group : partitioner.groupByKey(blocks).values()) {
       if (spec.keyedWorkItems()) {
         groupIntoWorkItem(group, builder);

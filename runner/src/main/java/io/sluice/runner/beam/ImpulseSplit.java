@@ -4,6 +4,7 @@ import io.sluice.runner.engine.block.RowBlock;
 import io.sluice.runner.engine.operator.PhysicalOperator.OutputBlock;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
 
@@ -29,7 +30,7 @@ final class ImpulseSplit implements ElementFeed {
   }
 
   @Override
-  public void feedChunk(Consumer<WindowedValue<?>> sink) {
+  public void feedChunk(Consumer<WindowedValue<?>> sink, LongSupplier outputBytes) {
     done = true;
     sink.accept(WindowedValues.valueInGlobalWindow(new byte[0]));
   }

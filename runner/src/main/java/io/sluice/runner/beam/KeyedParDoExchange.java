@@ -82,7 +82,7 @@ final class KeyedParDoExchange extends KeyedExchange {
   @SuppressWarnings({"unchecked", "rawtypes"})
   private List<OutputBlock> runBundle(DoFn<Object, Object> fn, Map<Object, KeyPartitioner.KeyGroup> groups) {
     List<OutputBlock> outputs = new ArrayList<>();
-    TaggedOutputs receiver = new TaggedOutputs(node, spec.outputs(), context.targetBlockRows(), outputs);
+    TaggedOutputs receiver = new TaggedOutputs(node, spec.outputs(), context.blockSize(), outputs);
     CurrentKeyInternals current = new CurrentKeyInternals();
     TaskMetrics taskMetrics = new TaskMetrics();
     WindowingStrategy<?, ?> strategy = spec.input().getWindowingStrategy();

@@ -2,6 +2,7 @@ package io.sluice.runner.beam;
 
 import io.sluice.runner.engine.actor.ActorPoolConfig;
 import io.sluice.runner.engine.actor.ActorPoolOperator;
+import io.sluice.runner.engine.actor.Bundling;
 import io.sluice.runner.engine.operator.AllToAllOperator;
 import io.sluice.runner.engine.operator.CollectingSink;
 import io.sluice.runner.engine.operator.MapOperator;
@@ -42,16 +43,16 @@ public final class OperatorFactory {
   private final PipelineOptions options;
   private final RunMetrics metrics;
   private final int parallelism;
-  private final int targetBlockRows;
+  private final BlockSize blockSize;
   private final ExecutionResources limits;
 
   /** @param limits the run's resources, which bound actor pools that do not set their own size */
-  public OperatorFactory(PipelineOptions options, RunMetrics metrics, int parallelism, int targetBlockRows,
+  public OperatorFactory(PipelineOptions options, RunMetrics metrics, int parallelism, BlockSize blockSize,
       ExecutionResources limits) {
     this.options = options;
     this.metrics = metrics;
     this.parallelism = parallelism;
-    this.targetBlockRows = targetBlockRows;
+    this.blockSize = blockSize;
     this.limits = limits;
   }
 
@@ -63,7 +64,7 @@ public final class OperatorFactory {
       for (PCollectionView<?> view : node.sideInputs()) {
         sideInputs.put(view, sinks.get(plan.materializationOf(view).id()));
       }
-      OperatorContext context = new OperatorContext(options, metrics, targetBlockRows, new MaterializedSideInputs(sideInputs));
+      OperatorContext context = new OperatorContext(options, metrics, blockSize, new MaterializedSideInputs(sideInputs));
       PhysicalOperator operator = create(node, context);
       if (operator instanceof CollectingSink sink) {
         sinks.put(node.id(), sink);
@@ -74,6 +75,9 @@ public final class OperatorFactory {
       }
       for (PlanNode.Producer producer : node.producers()) {
         topology.connect(producer.node(), producer.port(), id);
+      }
+      if (spillsInput(node)) {
+        topology.spillInputWith(id, new WindowedValueBlockCodec(node.input()));
       }
       for (int prerequisite : node.prerequisites()) {
         topology.startAfter(id, prerequisite);
@@ -96,7 +100,9 @@ public final class OperatorFactory {
       case FUSED_STAGE:
         FusedStageFunction stage = new FusedStageFunction(node, node.specs(), node.input(), context);
         if (node.runsOnActors()) {
-          return new ActorPoolOperator(node.name(), stage::newActor, actorPool(node), node.resources(),
+          int batch = node.batchSize();
+          Bundling bundling = new Bundling(batch, Math.max(batch, blockSize.rows() / batch * batch));
+          return new ActorPoolOperator(node.name(), stage::newActor, actorPool(node), node.resources(), bundling,
               ACTOR_DOWNSCALE_DELAY_NANOS);
         }
         return new MapOperator(node.name(), stage, parallelism, node.resources());
@@ -117,6 +123,21 @@ public final class OperatorFactory {
         break;
     }
     throw new IllegalArgumentException("cannot run " + node.kind() + " " + node.name());
+  }
+
+  /**
+   * Whether blocks waiting for the node hold elements of its input collection, which its coder can
+   * spill: not a lifted combine's partial accumulators, nor a side input being materialised.
+   */
+  private static boolean spillsInput(PlanNode node) {
+    if (node.input() == null) {
+      return false;
+    }
+    return switch (node.kind()) {
+      case FUSED_STAGE, REBALANCE, SPLITTABLE_PROCESS -> true;
+      case ALL_TO_ALL -> !(node.specs().get(0) instanceof CombinePerKeySpec);
+      default -> false;
+    };
   }
 
   /**
@@ -193,9 +214,10 @@ public final class OperatorFactory {
       estimated = 0;
     }
     // A few splits per worker, but none under MIN_SPLIT_BYTES: splitting a small source only adds
-    // tasks (Ray Data's target_min_block_size is the same 1 MiB). Without an estimate, bundles of
-    // 64 MiB still give several splits per GiB. split() is called either way: sources may report
-    // metrics or validate there.
+    // tasks (Ray Data's target_min_block_size is the same 1 MiB). Where few bytes still mean much
+    // work, the reads split themselves further as they go (BoundedSourceSplit.splitRemainder).
+    // Without an estimate, bundles of 64 MiB still give several splits per GiB. split() is called
+    // either way: sources may report metrics or validate there.
     long desiredBundleBytes = estimated > 0 ? Math.max(MIN_SPLIT_BYTES, estimated / (parallelism * 4L)) : 64L << 20;
     // Sources may report metrics while splitting; they belong to the read transform.
     List<? extends BoundedSource<?>> splits =

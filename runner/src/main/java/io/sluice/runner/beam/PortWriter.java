@@ -8,4 +8,9 @@ interface PortWriter {
 
   /** Emits what is still buffered. */
   void seal();
+
+  /** Estimated bytes emitted so far, sealed or buffered (0 where output is folded, as in a combine). */
+  default long bytes() {
+    return 0;
+  }
 }

@@ -85,7 +85,7 @@ final class SplittableProcessFunction implements BlockFunction {
   private void process(ProcessFn<Object, Object, Object, Object, Object> fn, List<?> workItems,
       List<OutputBlock> outputs) throws Exception {
     ParDoRunners.OutputTags tags = ParDoRunners.OutputTags.of(spec.outputs(), spec.transform().getMainOutputTag());
-    TaggedOutputs receiver = new TaggedOutputs(node, spec.outputs(), context.targetBlockRows(), outputs);
+    TaggedOutputs receiver = new TaggedOutputs(node, spec.outputs(), context.blockSize(), outputs);
     CurrentKeyInternals current = new CurrentKeyInternals();
     InMemoryBundleFinalizer finalizer = current.bundleFinalizer();
     fn.setStateInternalsFactory(key -> current.stateInternals());

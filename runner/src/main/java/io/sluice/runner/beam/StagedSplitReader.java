@@ -24,6 +24,12 @@ final class StagedSplitReader implements SplitReader {
   }
 
   @Override
+  public SplitReader splitRemainder() {
+    ElementFeed residual = split.splitRemainder();
+    return residual == null ? null : new StagedSplitReader(residual, stage);
+  }
+
+  @Override
   public boolean isDone() {
     return split.isDone();
   }

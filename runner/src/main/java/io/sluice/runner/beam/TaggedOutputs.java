@@ -17,11 +17,11 @@ import org.apache.beam.sdk.values.WindowedValue;
 final class TaggedOutputs implements WindowedValueMultiReceiver {
   private final Map<TupleTag<?>, BlockBuilder> builders = new HashMap<>();
 
-  TaggedOutputs(PlanNode node, Map<TupleTag<?>, PCollection<?>> outputs, int targetRows, List<OutputBlock> sealed) {
+  TaggedOutputs(PlanNode node, Map<TupleTag<?>, PCollection<?>> outputs, BlockSize blockSize, List<OutputBlock> sealed) {
     for (Map.Entry<TupleTag<?>, PCollection<?>> output : outputs.entrySet()) {
       if (node.outputs().contains(output.getValue())) {
         builders.put(output.getKey(), new BlockBuilder(node.portOf(output.getValue()),
-            output.getValue().getCoder(), targetRows, sealed));
+            output.getValue().getCoder(), blockSize, sealed));
       }
     }
   }

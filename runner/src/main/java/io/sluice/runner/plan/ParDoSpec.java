@@ -13,7 +13,8 @@ import org.apache.beam.sdk.values.TupleTag;
 /**
  * A ParDo. {@code keyed} is set for DoFns with state, timers or time-sorted input: those run on an
  * all-to-all operator partitioned by key; the rest are fused into element-wise stages. {@code
- * actorPool} is the pool an {@code ActorPoolHint} asked for, or null.
+ * actorPool} is the pool an {@code ActorPoolHint} asked for, or null; {@code batchSize} what a
+ * {@code BatchSizeHint} said (1 without one).
  */
 public record ParDoSpec(
     String name,
@@ -27,7 +28,8 @@ public record ParDoSpec(
     boolean keyed,
     boolean requiresTimeSortedInput,
     ExecutionResources resources,
-    ActorPoolConfig actorPool)
+    ActorPoolConfig actorPool,
+    int batchSize)
     implements TransformSpec {
   @Override
   public List<PCollection<?>> inputs() {

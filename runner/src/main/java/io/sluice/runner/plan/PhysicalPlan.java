@@ -68,12 +68,14 @@ public final class PhysicalPlan {
    * Element-wise specs join a stage, or a source (running inside the read task), that requests the
    * same resources: a GPU step fused into a CPU step would hold its GPU through the CPU work, and
    * the other way round (Ray Data's fusion rule too). Actor-pool steps join only a stage on the
-   * same pool, never a read task.
+   * same pool, never a read task. A step with a batch size heads its own stage: its bundles are
+   * cut in whole batches of the stage's input.
    */
   private boolean canJoinProducer(TransformSpec spec) {
     PlanNode producer = producerOf.get(spec.inputs().get(0));
     boolean readsSideInputs = !spec.sideInputs().isEmpty();
     return producer != null
+        && batchSizeOf(spec) == 1
         && (producer.kind() == PlanNode.Kind.FUSED_STAGE
             || (producer.kind() == PlanNode.Kind.SOURCE && !spec.runsOnActors()))
         && !readsSideInputs
@@ -84,6 +86,10 @@ public final class PhysicalPlan {
 
   static ActorPoolConfig actorPoolOf(TransformSpec spec) {
     return spec instanceof ParDoSpec parDo ? parDo.actorPool() : null;
+  }
+
+  static int batchSizeOf(TransformSpec spec) {
+    return spec instanceof ParDoSpec parDo ? parDo.batchSize() : 1;
   }
 
   private PlanNode materialize(PCollection<?> collection) {

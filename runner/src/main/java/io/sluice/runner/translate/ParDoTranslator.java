@@ -36,6 +36,7 @@ final class ParDoTranslator implements TransformTranslator {
         keyed,
         timeSorted,
         ResourceRequests.of(transform),
-        ResourceRequests.actorPool(transform)));
+        ResourceRequests.actorPool(transform),
+        ResourceRequests.batchSize(transform)));
   }
 }

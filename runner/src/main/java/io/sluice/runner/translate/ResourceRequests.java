@@ -1,6 +1,7 @@
 package io.sluice.runner.translate;
 
 import io.sluice.runner.ActorPoolHint;
+import io.sluice.runner.BatchSizeHint;
 import io.sluice.runner.engine.actor.ActorPoolConfig;
 import io.sluice.runner.engine.resource.DeviceAllocator;
 import io.sluice.runner.engine.resource.ExecutionResources;
@@ -38,6 +39,15 @@ public final class ResourceRequests {
     double cpus = hints.containsKey(CPU_COUNT) ? number(name, "cpu_count", text(hints.get(CPU_COUNT))) : defaultCpus;
     double ram = hints.containsKey(MIN_RAM) ? number(name, "min_ram", text(hints.get(MIN_RAM))) : 0;
     return new ExecutionResources(cpus, gpus, (long) ram);
+  }
+
+  /** The batch size a {@link BatchSizeHint} declares, or 1. */
+  public static int batchSize(AppliedPTransform<?, ?, ?> transform) {
+    ResourceHint hint = transform.getResourceHints().hints().get(BatchSizeHint.URN);
+    if (hint == null) {
+      return 1;
+    }
+    return hint instanceof BatchSizeHint size ? size.batchSize() : BatchSizeHint.parse(transform.getFullName(), hint.toBytes());
   }
 
   /** The pool an {@link ActorPoolHint} asks for, or null. */

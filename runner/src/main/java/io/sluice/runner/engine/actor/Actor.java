@@ -9,7 +9,8 @@ import java.util.List;
  * time, on whichever worker thread runs the task; it is closed when the pool scales it away.
  */
 public interface Actor extends AutoCloseable {
-  List<OutputBlock> apply(Block block) throws Exception;
+  /** Runs one bundle: the blocks in order. */
+  List<OutputBlock> apply(List<Block> bundle) throws Exception;
 
   @Override
   void close() throws Exception;

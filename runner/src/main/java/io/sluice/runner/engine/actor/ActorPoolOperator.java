@@ -8,6 +8,7 @@ import io.sluice.runner.engine.operator.Task;
 import io.sluice.runner.engine.resource.ExecutionResources;
 import io.sluice.runner.engine.resource.ResourceGrants;
 import io.sluice.runner.engine.resource.ResourceGrants.Grant;
+import io.sluice.runner.engine.spill.SpilledBlock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -15,11 +16,14 @@ import java.util.List;
 
 /**
  * Runs a stateful user function on a pool of long-lived actors, each with its own instance and
- * holding its resources (and GPU devices) from start to stop. Input blocks are assigned to actors
- * up to {@code maxTasksInFlightPerActor} each, so an actor's next block is waiting when it finishes
- * one; the {@link ActorPoolAutoscaler} resizes the pool each turn, and the pool shrinks to zero
- * once its input is exhausted. Starting (the user's setup), work and stopping (teardown) all run as
- * tasks on worker threads; every field here belongs to the scheduling thread.
+ * holding its GPU devices and memory from start to stop (its CPUs only while it works). An actor
+ * that finishes a bundle gets the next in the same scheduling turn, cut then from whatever has
+ * queued up (see {@link Bundling}): bundles grow with the backlog instead of being fixed when
+ * blocks arrive. The {@link
+ * ActorPoolAutoscaler} resizes the pool each turn, counting queued work up to {@code
+ * maxTasksInFlightPerActor} per actor as in flight, and the pool shrinks to zero once its input is
+ * exhausted. Starting (the user's setup), work and stopping (teardown) all run as tasks on worker
+ * threads; every field here belongs to the scheduling thread.
  */
 public final class ActorPoolOperator implements PhysicalOperator, HoldsResources {
   private enum State { GRANTED, STARTING, READY, STOP_REQUESTED, STOPPING }
@@ -29,7 +33,9 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
   private final ActorPoolConfig config;
   private final ExecutionResources actorResources;
   private final ActorPoolAutoscaler autoscaler;
+  private final Bundling bundling;
   private final ArrayDeque<Block> inputs = new ArrayDeque<>();
+  private long queuedRows;
   private final OutputQueue outputs = new OutputQueue();
   private final List<Slot> slots = new ArrayList<>();
   private final List<Grant> released = new ArrayList<>();
@@ -42,14 +48,16 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
 
   /**
    * @param actorResources what each actor holds while it lives
+   * @param bundling how input is cut into bundles
    * @param downscaleDelayNanos how long an actor must be surplus before it is stopped
    */
   public ActorPoolOperator(String name, ActorFactory factory, ActorPoolConfig config,
-      ExecutionResources actorResources, long downscaleDelayNanos) {
+      ExecutionResources actorResources, Bundling bundling, long downscaleDelayNanos) {
     this.name = name;
     this.factory = factory;
     this.config = config;
     this.actorResources = actorResources;
+    this.bundling = bundling;
     this.autoscaler = new ActorPoolAutoscaler(config, downscaleDelayNanos);
   }
 
@@ -60,15 +68,17 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
 
   @Override
   public boolean needsInput() {
-    // Enough to keep the largest pool busy: the autoscaler sizes the pool by this backlog.
-    return !inputFinished && inputs.size() < Math.max(2, config.maxSize() * config.maxTasksInFlightPerActor());
+    // Enough to keep the largest pool busy (the autoscaler sizes the pool by this backlog), and
+    // always a whole batch, however small the blocks.
+    return !inputFinished && (inputs.size() < Math.max(2, config.maxSize() * config.maxTasksInFlightPerActor())
+        || queuedRows < bundling.batchRows());
   }
 
   @Override
   public void addInput(Block block) {
     inputSeen = true;
     inputs.add(block);
-    assign();
+    queuedRows += block.rows();
   }
 
   @Override
@@ -80,7 +90,7 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
   public boolean hasTask() {
     for (Slot slot : slots) {
       if (slot.state == State.GRANTED || slot.state == State.STOP_REQUESTED
-          || (slot.state == State.READY && !slot.busy && !slot.assigned.isEmpty())) {
+          || (slot.state == State.READY && !slot.busy && bundling.nextBundleRows(queuedRows, inputFinished) > 0)) {
         return true;
       }
     }
@@ -95,10 +105,11 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
         return new StartTask(slot);
       }
     }
+    int bundleRows = bundling.nextBundleRows(queuedRows, inputFinished);
     for (Slot slot : slots) {
-      if (slot.state == State.READY && !slot.busy && !slot.assigned.isEmpty()) {
+      if (bundleRows > 0 && slot.state == State.READY && !slot.busy) {
         slot.busy = true;
-        return new WorkTask(slot, slot.assigned.poll());
+        return new WorkTask(slot, takeRows(bundleRows));
       }
     }
     for (Slot slot : slots) {
@@ -117,14 +128,15 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
     } else if (task instanceof WorkTask work) {
       work.slot.busy = false;
       workNanos += work.nanos;
-      rowsProcessed += work.input.rows();
+      for (Block block : work.bundle) {
+        rowsProcessed += block.rows();
+      }
       outputs.addAll(work.result);
     } else {
       Slot slot = ((StopTask) task).slot;
       slots.remove(slot);
       released.add(slot.grant);
     }
-    assign();
   }
 
   @Override
@@ -148,10 +160,14 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
     return inputFinished && inputs.isEmpty() && slots.isEmpty() && released.isEmpty() && outputs.isEmpty();
   }
 
-  /** Actor tasks hold nothing of their own: the actor holds the resources. */
+  /**
+   * An actor's CPUs are held by its tasks, not by the actor: CPU time is shared, and an idle actor
+   * uses none, so a pool waiting for input must not starve the producers it waits on. Its GPUs
+   * (concrete devices) and memory are held for the actor's whole life (see {@link #rescale}).
+   */
   @Override
   public ExecutionResources taskResources() {
-    return ExecutionResources.ZERO;
+    return ExecutionResources.cpus(actorResources.cpus());
   }
 
   @Override
@@ -169,8 +185,9 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
     int delta = autoscaler.decide(new ActorPoolAutoscaler.PoolState(
         workers(), count(State.GRANTED) + count(State.STARTING), tasksInFlight(), inputs.size(), inputSeen,
         inputFinished), nowNanos);
+    ExecutionResources heldForLife = new ExecutionResources(0, actorResources.gpus(), actorResources.memoryBytes());
     for (int i = 0; i < delta; i++) {
-      Grant grant = grants.tryAcquire(actorResources);
+      Grant grant = grants.tryAcquire(heldForLife);
       if (grant == null) {
         break;
       }
@@ -180,7 +197,7 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
     peakActors = Math.max(peakActors, workers());
     for (Iterator<Slot> it = slots.iterator(); it.hasNext() && delta < 0; ) {
       Slot slot = it.next();
-      if (slot.state == State.READY && !slot.busy && slot.assigned.isEmpty()) {
+      if (slot.state == State.READY && !slot.busy) {
         slot.state = State.STOP_REQUESTED;
         delta++;
         changed = true;
@@ -235,37 +252,41 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
     return n;
   }
 
+  /** Running bundles, plus queued blocks up to what ready actors could hold behind them. */
   private int tasksInFlight() {
-    int n = 0;
+    int busy = 0;
+    int ready = 0;
     for (Slot slot : slots) {
-      n += slot.assigned.size() + (slot.busy ? 1 : 0);
+      if (slot.state == State.READY) {
+        ready++;
+        busy += slot.busy ? 1 : 0;
+      }
     }
-    return n;
+    return busy + Math.min(inputs.size(), ready * (config.maxTasksInFlightPerActor() - 1));
   }
 
-  /** Hands waiting blocks to ready actors, least loaded first, up to their in-flight limit. */
-  private void assign() {
-    while (!inputs.isEmpty()) {
-      Slot target = null;
-      int targetLoad = Integer.MAX_VALUE;
-      for (Slot slot : slots) {
-        int load = slot.assigned.size() + (slot.busy ? 1 : 0);
-        if (slot.state == State.READY && load < config.maxTasksInFlightPerActor() && load < targetLoad) {
-          target = slot;
-          targetLoad = load;
-        }
+  /** The first {@code rows} queued rows, slicing the last block they reach into. */
+  private List<Block> takeRows(int rows) {
+    List<Block> bundle = new ArrayList<>();
+    int needed = rows;
+    while (needed > 0) {
+      Block head = inputs.poll();
+      if (head.rows() <= needed) {
+        bundle.add(head);
+        needed -= head.rows();
+      } else {
+        bundle.add(head.slice(0, needed));
+        inputs.addFirst(head.slice(needed, head.rows()));
+        needed = 0;
       }
-      if (target == null) {
-        return;
-      }
-      target.assigned.add(inputs.poll());
     }
+    queuedRows -= rows;
+    return bundle;
   }
 
   private static final class Slot {
     final int index;
     final Grant grant;
-    final ArrayDeque<Block> assigned = new ArrayDeque<>();
     State state = State.GRANTED;
     Actor actor;
     boolean busy;
@@ -292,19 +313,23 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
 
   private static final class WorkTask implements Task {
     final Slot slot;
-    final Block input;
+    final List<Block> bundle;
     List<OutputBlock> result;
     long nanos;
 
-    WorkTask(Slot slot, Block input) {
+    WorkTask(Slot slot, List<Block> bundle) {
       this.slot = slot;
-      this.input = input;
+      this.bundle = bundle;
     }
 
     @Override
     public void run() throws Exception {
       long start = System.nanoTime();
-      result = slot.actor.apply(input);
+      List<Block> loaded = new ArrayList<>(bundle.size());
+      for (Block block : bundle) {
+        loaded.add(SpilledBlock.inMemory(block));
+      }
+      result = slot.actor.apply(loaded);
       nanos = System.nanoTime() - start;
     }
   }

@@ -9,4 +9,7 @@ public interface Block {
 
   /** Size in bytes: exact for buffers, an estimate for objects. */
   long bytes();
+
+  /** Rows {@code from} (inclusive) to {@code to} (exclusive), sharing this block's data. */
+  Block slice(int from, int to);
 }

@@ -27,6 +27,16 @@ public final class RowBlock<T> implements Block {
     return bytes;
   }
 
+  /** A view of the rows, charged its proportional share of the bytes. */
+  @Override
+  public RowBlock<T> slice(int from, int to) {
+    if (from == 0 && to == rows.size()) {
+      return this;
+    }
+    long share = rows.isEmpty() ? 0 : bytes * (to - from) / rows.size();
+    return new RowBlock<>(rows.subList(from, to), share);
+  }
+
   @Override
   public String toString() {
     return "RowBlock{rows=" + rows.size() + ", bytes=" + bytes + "}";

@@ -3,6 +3,7 @@ package io.sluice.runner.engine.operator;
 import io.sluice.runner.engine.resource.ExecutionResources;
 
 import io.sluice.runner.engine.block.Block;
+import io.sluice.runner.engine.spill.SpilledBlock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -128,7 +129,7 @@ public final class AllToAllOperator extends TaskOperator {
 
     @Override
     public void run() throws Exception {
-      result = exchange.partition(input);
+      result = exchange.partition(SpilledBlock.inMemory(input));
     }
   }
 

@@ -3,6 +3,7 @@ package io.sluice.runner.engine.operator;
 import io.sluice.runner.engine.resource.ExecutionResources;
 
 import io.sluice.runner.engine.block.Block;
+import io.sluice.runner.engine.spill.SpilledBlock;
 import java.util.ArrayDeque;
 import java.util.List;
 
@@ -78,7 +79,7 @@ public final class MapOperator extends TaskOperator {
 
     @Override
     public void run() throws Exception {
-      result = function.apply(input);
+      result = function.apply(SpilledBlock.inMemory(input));
     }
   }
 }

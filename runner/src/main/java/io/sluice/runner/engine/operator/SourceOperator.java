@@ -44,8 +44,23 @@ public final class SourceOperator extends TaskOperator {
 
   @Override
   public Task pollTask() {
+    rebalance();
     SplitReader split = ready.poll();
     return split == null ? null : start(new ReadTask(split));
+  }
+
+  /** While slots would stay idle, splits the remainder of waiting splits that are willing. */
+  private void rebalance() {
+    for (int tries = ready.size(); tries > 0 && running() + ready.size() < maxConcurrency(); tries--) {
+      SplitReader split = ready.poll();
+      ready.add(split);
+      SplitReader residual = split.splitRemainder();
+      if (residual != null) {
+        ready.add(residual);
+        all.add(residual);
+        tries++;
+      }
+    }
   }
 
   @Override

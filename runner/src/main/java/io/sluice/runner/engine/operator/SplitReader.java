@@ -13,6 +13,15 @@ public interface SplitReader extends AutoCloseable {
 
   boolean isDone();
 
+  /**
+   * Splits off part of what is left to read as a new split, or returns null when it cannot or sees
+   * no need (dynamic work rebalancing: a split whose records turn out to be slow to process is
+   * shared with idle workers). Called only between {@link #readSome()} calls.
+   */
+  default SplitReader splitRemainder() {
+    return null;
+  }
+
   @Override
   default void close() throws Exception {}
 }

@@ -2,12 +2,13 @@ package io.sluice.runner.engine.scheduler;
 
 import io.sluice.runner.engine.backpressure.BackpressurePolicy;
 import io.sluice.runner.engine.resource.ExecutionResources;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
- * How an executor runs: the resources its tasks may hold at once, and the backpressure policies
- * every dispatch must pass.
+ * How an executor runs: the resources its tasks may hold at once, the backpressure policies every
+ * dispatch must pass, and where blocks spill when memory runs short anyway.
  */
 public record ExecutorConfig(
     ExecutionResources limits,
@@ -15,7 +16,8 @@ public record ExecutorConfig(
     List<BackpressurePolicy> policies,
     String threadNamePrefix,
     StallWatch stallWatch,
-    ProgressWatch progressWatch) {
+    ProgressWatch progressWatch,
+    Path spillDirectory) {
   /** How often progress is reported, and to whom; an interval of 0 reports nothing. */
   public record ProgressWatch(long intervalNanos, ProgressReporter.Listener listener) {
     public static final ProgressWatch NONE = new ProgressWatch(0, report -> {});
@@ -38,12 +40,18 @@ public record ExecutorConfig(
 
   public ExecutorConfig(ExecutionResources limits, int workerThreads, List<BackpressurePolicy> policies,
       String threadNamePrefix) {
-    this(limits, workerThreads, policies, threadNamePrefix, StallWatch.defaults(diagnosis -> {}), ProgressWatch.NONE);
+    this(limits, workerThreads, policies, threadNamePrefix, StallWatch.defaults(diagnosis -> {}), ProgressWatch.NONE,
+        defaultSpillDirectory());
   }
 
   /** One worker thread per whole CPU of the limits (at least one). */
   public ExecutorConfig(ExecutionResources limits, List<BackpressurePolicy> policies, String threadNamePrefix) {
     this(limits, threadsFor(limits), policies, threadNamePrefix);
+  }
+
+  /** java.io.tmpdir: where spill directories go unless a run says otherwise. */
+  public static Path defaultSpillDirectory() {
+    return Path.of(System.getProperty("java.io.tmpdir"));
   }
 
   private static int threadsFor(ExecutionResources limits) {

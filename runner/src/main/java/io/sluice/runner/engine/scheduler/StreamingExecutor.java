@@ -12,7 +12,11 @@ import io.sluice.runner.engine.operator.Task;
 import io.sluice.runner.engine.resource.DeviceAllocator;
 import io.sluice.runner.engine.resource.ExecutionResources;
 import io.sluice.runner.engine.resource.GpuShares;
+import io.sluice.runner.engine.resource.MemoryAllocator;
 import io.sluice.runner.engine.resource.ResourceGrants;
+import io.sluice.runner.engine.spill.BlockCodec;
+import io.sluice.runner.engine.spill.SpillStore;
+import io.sluice.runner.engine.spill.SpilledBlock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,6 +65,7 @@ public final class StreamingExecutor implements ResourceUsage {
   private final DeviceAllocator devices;
   /** Operators whose workers hold resources while they live, resized every turn. */
   private final List<OpState> holders = new ArrayList<>();
+  private final SpillStore spills;
   private volatile boolean cancelRequested;
   private ExecutionResources inUse = ExecutionResources.ZERO;
   private int runningTasks;
@@ -78,11 +83,12 @@ public final class StreamingExecutor implements ResourceUsage {
     ExecutorConfig.StallWatch watch = config.stallWatch();
     this.clock = watch.nanoClock();
     this.devices = new DeviceAllocator((int) Math.ceil(config.limits().gpus() - 1e-9));
+    this.spills = new SpillStore(config.spillDirectory(), config.threadNamePrefix() + "-spill-");
     this.stallDetector = new StallDetector(watch.nanoClock(), watch.timeoutNanos(), watch.listener());
     this.progressReporter = new ProgressReporter(
         watch.nanoClock(), config.progressWatch().intervalNanos(), config.progressWatch().listener());
     for (int i = 0; i < topology.size(); i++) {
-      OpState state = new OpState(i, topology.operator(i));
+      OpState state = new OpState(i, topology.operator(i), topology.inputCodec(i));
       ops.add(state);
       if (state.op instanceof HoldsResources) {
         holders.add(state);
@@ -133,8 +139,18 @@ public final class StreamingExecutor implements ResourceUsage {
     return (end == 0 ? System.nanoTime() : end) - startNanos;
   }
 
-  /** Whether the scheduling thread and every worker thread have ended. */
+  /**
+   * Whether the scheduling thread and every worker thread have ended. Once the run has completed,
+   * waits briefly for the scheduling thread, whose last act is completing the run.
+   */
   public boolean allThreadsStopped() {
+    if (schedulerThread != null && done.isDone()) {
+      try {
+        schedulerThread.join(1_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     return workers.isTerminated() && (schedulerThread == null || !schedulerThread.isAlive());
   }
 
@@ -171,6 +187,7 @@ public final class StreamingExecutor implements ResourceUsage {
       }
       progressed |= rescale();
       progressed |= pump();
+      spillIfOverBudget();
       if (ops.stream().allMatch(op -> op.finished)) {
         return;
       }
@@ -206,6 +223,47 @@ public final class StreamingExecutor implements ResourceUsage {
     } catch (RuntimeException e) {
       throw new OperatorFailedException(state.op.name(), e);
     }
+  }
+
+  /**
+   * The memory budget bounds what operators may produce (MemoryBudgetPolicy), but estimates can be
+   * wrong and a single task may emit more than expected. When the blocks waiting in queues exceed
+   * the whole budget anyway, the ones that will be consumed last go to disk, from the largest
+   * queues first, until the rest fits in 3/4 of the budget.
+   */
+  private void spillIfOverBudget() {
+    long budget = config.limits().memoryBytes();
+    long queued = 0;
+    for (OpState state : ops) {
+      queued += state.queuedBytes;
+    }
+    if (queued <= budget) {
+      return;
+    }
+    long target = budget / 4 * 3;
+    while (queued > target) {
+      OpState largest = null;
+      for (OpState state : ops) {
+        if (state.inputCodec != null && state.queuedBytes > 0 && (largest == null || state.queuedBytes > largest.queuedBytes)) {
+          largest = state;
+        }
+      }
+      if (largest == null) {
+        return; // nothing spillable is left in memory
+      }
+      long freed = largest.spillLast(spills);
+      if (freed == 0) {
+        return;
+      }
+      queued -= freed;
+    }
+  }
+
+  /** Blocks written to disk so far, and their size in memory; empty if none. */
+  public String spillSummary() {
+    return spills.spilledBlocks() == 0 ? ""
+        : String.format("spilled %d blocks (%s) to disk to stay inside the memory budget",
+            spills.spilledBlocks(), OperatorStats.bytes(spills.spilledBytes()));
   }
 
   /** Lets actor pools start and stop actors; returns whether any did. */
@@ -304,7 +362,31 @@ public final class StreamingExecutor implements ResourceUsage {
     return progressed;
   }
 
+  /**
+   * Hands the memory left beside what running tasks reserve to the operators that buffer outputs,
+   * downstream first (see MemoryAllocator).
+   */
+  private void updateMemoryBudgets() {
+    List<OpState> producers = new ArrayList<>();
+    for (int i = ops.size() - 1; i >= 0; i--) {
+      OpState state = ops.get(i);
+      if (!state.finished && !state.distinctDownstream.isEmpty()) {
+        producers.add(state);
+      }
+    }
+    long[] usage = new long[producers.size()];
+    for (int i = 0; i < usage.length; i++) {
+      usage[i] = producers.get(i).memoryUsageBytes();
+    }
+    long total = Math.max(0, config.limits().memoryBytes() - inUse.memoryBytes());
+    long[] budgets = MemoryAllocator.budgets(total, usage);
+    for (int i = 0; i < budgets.length; i++) {
+      producers.get(i).memoryBudget = budgets[i];
+    }
+  }
+
   private boolean dispatch() {
+    updateMemoryBudgets();
     boolean dispatched = false;
     while (true) {
       OpState best = null;
@@ -419,6 +501,11 @@ public final class StreamingExecutor implements ResourceUsage {
         failure = addError(failure, new OperatorFailedException(state.op.name(), e));
       }
     }
+    try {
+      spills.close(); // what was spilled and not read back: on failure, or left by cancelled tasks
+    } catch (Exception e) {
+      failure = addError(failure, e);
+    }
     return failure;
   }
 
@@ -491,6 +578,8 @@ public final class StreamingExecutor implements ResourceUsage {
     final PhysicalOperator op;
     final OperatorStats stats;
     final ArrayDeque<Block> inputQueue = new ArrayDeque<>();
+    /** Encodes blocks queued for this operator when they must spill; null: never spilled. */
+    final BlockCodec inputCodec;
     final List<List<OpState>> consumersByPort = new ArrayList<>();
     final List<OpState> downstream = new ArrayList<>();
     /** Each consumer once, for byte accounting: a consumer wired twice holds its queue once. */
@@ -502,6 +591,8 @@ public final class StreamingExecutor implements ResourceUsage {
     int running;
     boolean inputFinished;
     boolean finished;
+    /** The most its outputs may hold (see updateMemoryBudgets). */
+    long memoryBudget = Long.MAX_VALUE;
     /** GPUs its workers hold, and the most they may hold (see updateGpuShares). */
     double heldGpus;
     double gpuShare;
@@ -529,10 +620,33 @@ public final class StreamingExecutor implements ResourceUsage {
       }
     };
 
-    OpState(int id, PhysicalOperator op) {
+    OpState(int id, PhysicalOperator op, BlockCodec inputCodec) {
       this.id = id;
       this.op = op;
+      this.inputCodec = inputCodec;
       this.stats = new OperatorStats(op.name());
+    }
+
+    /**
+     * Writes the in-memory block nearest the tail of the queue (among the last to be consumed) to
+     * disk, in its place; returns the bytes freed (0 if every block is on disk already).
+     */
+    long spillLast(SpillStore store) {
+      ArrayDeque<Block> after = new ArrayDeque<>();
+      try {
+        while (!inputQueue.isEmpty()) {
+          Block block = inputQueue.pollLast();
+          if (!(block instanceof SpilledBlock) && block.bytes() > 0) {
+            inputQueue.addLast(store.spill(block, inputCodec));
+            queuedBytes -= block.bytes();
+            return block.bytes();
+          }
+          after.addFirst(block);
+        }
+        return 0;
+      } finally {
+        inputQueue.addAll(after);
+      }
     }
 
     List<OpState> consumersOf(int port) {
@@ -565,6 +679,16 @@ public final class StreamingExecutor implements ResourceUsage {
     @Override
     public ExecutionResources taskResources() {
       return op.taskResources();
+    }
+
+    @Override
+    public long expectedTaskOutputBytes() {
+      return stats.tasks() == 0 ? 0 : stats.bytesOut() / stats.tasks();
+    }
+
+    @Override
+    public long memoryBudgetBytes() {
+      return memoryBudget;
     }
 
     @Override

@@ -1,7 +1,10 @@
 package io.sluice.runner.engine.scheduler;
 
 import io.sluice.runner.engine.operator.PhysicalOperator;
+import io.sluice.runner.engine.spill.BlockCodec;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 
 /**
@@ -16,6 +19,7 @@ public final class Topology {
   private final List<PhysicalOperator> operators = new ArrayList<>();
   private final List<Edge> edges = new ArrayList<>();
   private final List<int[]> prerequisites = new ArrayList<>();
+  private final Map<Integer, BlockCodec> inputCodecs = new HashMap<>();
 
   /** Adds an operator; operators must be added producers first. Returns its id. */
   public int add(PhysicalOperator operator) {
@@ -42,6 +46,19 @@ public final class Topology {
           name(operator) + " cannot wait for " + name(prerequisite) + ", which comes after it");
     }
     prerequisites.add(new int[] {operator, prerequisite});
+  }
+
+  /**
+   * How blocks waiting for {@code operator} are written to disk when memory runs short; operators
+   * without one never have their input spilled.
+   */
+  public void spillInputWith(int operator, BlockCodec codec) {
+    check(operator);
+    inputCodecs.put(operator, codec);
+  }
+
+  BlockCodec inputCodec(int operator) {
+    return inputCodecs.get(operator);
   }
 
   public int size() {

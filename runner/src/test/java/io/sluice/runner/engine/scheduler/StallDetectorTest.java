@@ -65,7 +65,8 @@ class StallDetectorTest {
     topology.connect(stuck, 0, sink);
     StreamingExecutor executor = new StreamingExecutor(topology, new ExecutorConfig(
         ExecutionResources.cpus(2), 2, List.of(), "stall-test",
-        new ExecutorConfig.StallWatch(clock::get, 60 * SECOND, reports::add), ExecutorConfig.ProgressWatch.NONE));
+        new ExecutorConfig.StallWatch(clock::get, 60 * SECOND, reports::add), ExecutorConfig.ProgressWatch.NONE,
+        ExecutorConfig.defaultSpillDirectory()));
     var done = executor.start();
 
     Thread.sleep(200); // the map's task is running and blocked by now

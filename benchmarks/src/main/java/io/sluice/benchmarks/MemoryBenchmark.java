@@ -1,0 +1,209 @@
+package io.sluice.benchmarks;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/**
+ * A 4x expansion feeding a slow consumer, the intermediate data several times the heap: run on
+ * SluiceRunner, FlinkRunner and DirectRunner, each in a JVM of its own with the given heap, plus
+ * SluiceRunner with a large heap for comparison. Prints wall time against the physical limit
+ * (consumer work / cores), the peak heap kept alive (largest occupancy after a collection), and
+ * whether the run ran out of memory.
+ *
+ * <p>Usage: {@code MemoryBenchmark [--records=500000] [--consumeMicros=5] [--heap=512m]
+ * [--largeHeap=8g] [--runners=sluice,flink,direct] [--scale=10] [--timeoutSeconds=600]}. With
+ * {@code --scale=K} SluiceRunner also runs K times the records at the same heap.
+ */
+public final class MemoryBenchmark {
+  private static final String IN_PROCESS = "--inProcess";
+  private static final String RESULT = "RESULT ";
+
+  private record Config(String runner, String heap, long records) {}
+
+  private record Outcome(Config config, String status, double seconds, long peakHeapBytes) {}
+
+  public static void main(String[] argv) throws Exception {
+    Arguments args = Arguments.parse(argv);
+    if (Arrays.asList(argv).contains(IN_PROCESS)) {
+      runInProcess(args);
+      return;
+    }
+    List<Config> configs = new ArrayList<>();
+    for (String runner : args.runners) {
+      configs.add(new Config(runner, args.heap, args.records));
+    }
+    if (args.runners.contains("sluice")) {
+      configs.add(new Config("sluice", args.largeHeap, args.records));
+      if (args.scale > 1) {
+        configs.add(new Config("sluice", args.heap, args.records * args.scale));
+      }
+    }
+    List<Outcome> outcomes = new ArrayList<>();
+    for (Config config : configs) {
+      outcomes.add(inOwnJvm(config, args));
+    }
+    int cores = Runtime.getRuntime().availableProcessors();
+    System.out.printf("%nMemory: %,d records of %d B, each expanded %dx to %d B (%.1f GiB in all); consumer %d us per "
+            + "expanded record on %d cores%n", args.records, args.recordBytes, args.fanOut, args.expandedBytes,
+        args.shape(args.records).expandedTotalBytes() / (double) (1L << 30), args.consumeMicros, cores);
+    System.out.printf("%-8s %6s %11s %9s %9s %8s %16s  %s%n", "runner", "heap", "records", "wall s", "limit s",
+        "x limit", "peak live heap", "status");
+    for (Outcome o : outcomes) {
+      double limit = args.shape(o.config.records).physicalLimitSeconds(cores);
+      System.out.printf("%-8s %6s %,11d %9s %9.3f %8s %13.1f MiB  %s%n", o.config.runner, o.config.heap,
+          o.config.records, o.seconds > 0 ? String.format("%.3f", o.seconds) : "-", limit,
+          o.seconds > 0 ? String.format("%.2f", o.seconds / limit) : "-", o.peakHeapBytes / (double) (1 << 20), o.status);
+    }
+    System.out.println("x limit = wall time / (consumer work / cores). Peak live heap = largest heap occupancy right "
+        + "after a garbage collection. Each row ran in its own JVM with -Xmx as listed; the time excludes a warm-up on "
+        + "a tenth of the records.");
+  }
+
+  private static Outcome inOwnJvm(Config config, Arguments args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx" + config.heap);
+    for (String flag : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (!flag.startsWith("-Xmx")) {
+        command.add(flag);
+      }
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), MemoryBenchmark.class.getName(), IN_PROCESS,
+        "--runner=" + config.runner, "--records=" + config.records, "--consumeMicros=" + args.consumeMicros));
+    command.addAll(args.pipelineArgs);
+    System.out.println("running " + config.runner + " with -Xmx" + config.heap + ", " + config.records + " records");
+    Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+    Outcome outcome = null;
+    try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(args.timeoutSeconds);
+      Thread killer = new Thread(() -> {
+        try {
+          if (!child.waitFor(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+            child.destroyForcibly();
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      killer.setDaemon(true);
+      killer.start();
+      String line;
+      while ((line = lines.readLine()) != null) {
+        if (line.startsWith(RESULT)) {
+          String[] f = line.substring(RESULT.length()).split(" ");
+          outcome = new Outcome(config, f[0], Long.parseLong(f[1]) / 1e9, Long.parseLong(f[2]));
+        } else if (!line.contains(" WARN ") && !line.startsWith("\tat ")) {
+          System.out.println("  [" + config.runner + " -Xmx" + config.heap + "] " + line);
+        }
+      }
+    }
+    int exit = child.waitFor();
+    if (outcome == null) {
+      outcome = new Outcome(config, exit == 137 || exit == 9 ? "TIMEOUT (killed after " + args.timeoutSeconds + " s)"
+          : "FAILED (JVM exited with " + exit + ")", -1, 0);
+    }
+    return outcome;
+  }
+
+  private static void runInProcess(Arguments args) throws Exception {
+    int cores = Runtime.getRuntime().availableProcessors();
+    try {
+      MemoryPipeline.Shape warmUp = args.shape(Math.max(1, args.records / 10));
+      runOnce(args, warmUp, cores, "warm-up");
+      MemoryPipeline.Shape shape = args.shape(args.records);
+      try (HeapWatch heap = new HeapWatch()) {
+        long nanos = runOnce(args, shape, cores, "timed");
+        System.out.println(RESULT + "OK " + nanos + " " + heap.peakAfterGcBytes());
+      }
+    } catch (Throwable t) {
+      for (Throwable c = t; c != null; c = c.getCause()) {
+        if (c instanceof OutOfMemoryError) {
+          System.out.println(RESULT + "OutOfMemoryError 0 " + Runtime.getRuntime().maxMemory());
+          System.exit(0);
+        }
+      }
+      t.printStackTrace();
+      System.out.println(RESULT + "FAILED:" + t.getClass().getSimpleName() + " 0 0");
+    }
+    System.exit(0);
+  }
+
+  private static long runOnce(Arguments args, MemoryPipeline.Shape shape, int cores, String runId) {
+    PipelineOptions options = Runners.optionsFor(args.runner, args.pipelineArgs).orElseThrow(
+        () -> new IllegalStateException(args.runner + " is not available"));
+    Pipeline pipeline = MemoryPipeline.build(options, shape, cores, runId);
+    TimedRuns.settleHeap();
+    long start = System.nanoTime();
+    PipelineResult result = pipeline.run();
+    PipelineResult.State state = result.waitUntilFinish();
+    long nanos = System.nanoTime() - start;
+    if (result instanceof io.sluice.runner.SluicePipelineResult sluice && Boolean.getBoolean("sluice.stats")) {
+      System.out.println(sluice.stats());
+    }
+    OptionalLong checksum = InProcessResults.take(runId);
+    if (state != PipelineResult.State.DONE || checksum.isEmpty() || checksum.getAsLong() != shape.expectedChecksum()) {
+      throw new IllegalStateException(args.runner + " finished " + state + " with checksum " + checksum
+          + ", expected " + shape.expectedChecksum());
+    }
+    return nanos;
+  }
+
+  private static final class Arguments {
+    long records = 500_000;
+    int recordBytes = 1024;
+    int fanOut = 4;
+    int expandedBytes = 4096;
+    long consumeMicros = 5;
+    String heap = "512m";
+    String largeHeap = "8g";
+    List<String> runners = List.of("sluice", "flink", "direct");
+    String runner;
+    int scale = 1;
+    long timeoutSeconds = 600;
+    List<String> pipelineArgs = new ArrayList<>();
+
+    MemoryPipeline.Shape shape(long records) {
+      return new MemoryPipeline.Shape(records, recordBytes, fanOut, expandedBytes, consumeMicros);
+    }
+
+    static Arguments parse(String[] argv) {
+      Arguments a = new Arguments();
+      for (String arg : argv) {
+        String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : "";
+        if (arg.equals(IN_PROCESS)) {
+          continue;
+        } else if (arg.startsWith("--records=")) {
+          a.records = Long.parseLong(value);
+        } else if (arg.startsWith("--consumeMicros=")) {
+          a.consumeMicros = Long.parseLong(value);
+        } else if (arg.startsWith("--heap=")) {
+          a.heap = value;
+        } else if (arg.startsWith("--largeHeap=")) {
+          a.largeHeap = value;
+        } else if (arg.startsWith("--runners=")) {
+          a.runners = List.of(value.split(","));
+        } else if (arg.startsWith("--runner=")) {
+          a.runner = value;
+        } else if (arg.startsWith("--scale=")) {
+          a.scale = Integer.parseInt(value);
+        } else if (arg.startsWith("--timeoutSeconds=")) {
+          a.timeoutSeconds = Long.parseLong(value);
+        } else {
+          a.pipelineArgs.add(arg);
+        }
+      }
+      return a;
+    }
+  }
+}

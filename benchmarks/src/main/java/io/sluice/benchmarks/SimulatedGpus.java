@@ -1,0 +1,87 @@
+package io.sluice.benchmarks;
+
+import io.sluice.runner.DeviceContext;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Logical GPUs for benchmarks: each device runs one batch at a time (a fair semaphore) and counts
+ * the time it was busy. A UDF holding a device sleeps for its batch, as a kernel would keep the
+ * device busy while its CPU thread waits. Kept per run id, in this JVM (see InProcessResults).
+ */
+final class SimulatedGpus {
+  private static final ConcurrentHashMap<String, SimulatedGpus> RUNS = new ConcurrentHashMap<>();
+
+  private final Semaphore[] devices;
+  private final AtomicLong busyNanos = new AtomicLong();
+  private final AtomicLong batches = new AtomicLong();
+  private final AtomicInteger instances = new AtomicInteger();
+  private final AtomicLong firstBatchStart = new AtomicLong(Long.MAX_VALUE);
+  private final AtomicLong lastBatchEnd = new AtomicLong(Long.MIN_VALUE);
+
+  private SimulatedGpus(int count) {
+    devices = new Semaphore[count];
+    for (int d = 0; d < count; d++) {
+      devices[d] = new Semaphore(1, true);
+    }
+  }
+
+  static SimulatedGpus forRun(String runId, int count) {
+    return RUNS.computeIfAbsent(runId, id -> new SimulatedGpus(count));
+  }
+
+  static SimulatedGpus take(String runId) {
+    return RUNS.remove(runId);
+  }
+
+  /**
+   * The device a new UDF instance uses: the one the runner assigned (SluiceRunner's DeviceContext),
+   * else the next in turn, as code that picks a CUDA device by instance would.
+   */
+  int deviceForNewInstance() {
+    DeviceContext context = DeviceContext.current();
+    if (context.isAssigned() && !context.deviceIds().isEmpty()) {
+      return context.deviceIds().get(0);
+    }
+    return instances.getAndIncrement() % devices.length;
+  }
+
+  /** Holds {@code device} for {@code nanos}, waiting first if another batch is on it. */
+  void runBatch(int device, long nanos) throws InterruptedException {
+    devices[device].acquire();
+    try {
+      long start = System.nanoTime();
+      long end = start + nanos;
+      for (long left = nanos; left > 0; left = end - System.nanoTime()) {
+        Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+      }
+      long finished = System.nanoTime();
+      busyNanos.addAndGet(finished - start);
+      batches.incrementAndGet();
+      firstBatchStart.accumulateAndGet(start, Math::min);
+      lastBatchEnd.accumulateAndGet(finished, Math::max);
+    } finally {
+      devices[device].release();
+    }
+  }
+
+  long busyNanos() {
+    return busyNanos.get();
+  }
+
+  /** nanoTime when the first batch started. */
+  long firstBatchStart() {
+    return firstBatchStart.get();
+  }
+
+  /** nanoTime when the last batch ended. */
+  long lastBatchEnd() {
+    return lastBatchEnd.get();
+  }
+
+  long batches() {
+    return batches.get();
+  }
+}
