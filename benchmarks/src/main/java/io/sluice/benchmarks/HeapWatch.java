@@ -12,9 +12,11 @@ import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
 
 /**
- * The most heap a run kept alive: the largest heap occupancy right after a garbage collection (what
- * survived it), over every collection while watching. Occupancy between collections also counts
- * garbage the collector has simply not reclaimed yet, so it says little about what a run needs.
+ * How much heap a run kept. {@link #peakAfterGcBytes()}: the largest occupancy right after any
+ * collection, over every collection while watching; with G1 that still counts old-generation
+ * garbage no mixed collection has reclaimed yet. With {@code forceFullGcEveryMillis > 0} a thread
+ * also forces a full collection at that interval and records what survives it ({@link
+ * #peakLiveBytes()}): the data the run really held, at the price of pauses, so only for untimed runs.
  */
 final class HeapWatch implements AutoCloseable {
   private final AtomicLong peakAfterGc = new AtomicLong();
@@ -33,13 +35,43 @@ final class HeapWatch implements AutoCloseable {
     }
   };
 
+  private final AtomicLong peakLive = new AtomicLong();
+  private final Thread prober;
+  private volatile boolean probing = true;
+
   HeapWatch() {
+    this(0);
+  }
+
+  HeapWatch(long forceFullGcEveryMillis) {
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
       if (gc instanceof NotificationEmitter emitter) {
         emitter.addNotificationListener(listener, null, null);
         emitters.add(emitter);
       }
     }
+    if (forceFullGcEveryMillis > 0) {
+      prober = new Thread(() -> {
+        while (probing) {
+          System.gc();
+          peakLive.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
+          try {
+            Thread.sleep(forceFullGcEveryMillis);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, "heap-prober");
+      prober.setDaemon(true);
+      prober.start();
+    } else {
+      prober = null;
+    }
+  }
+
+  /** The most heap that survived a forced full collection; 0 unless probing. */
+  long peakLiveBytes() {
+    return peakLive.get();
   }
 
   long peakAfterGcBytes() {
@@ -52,6 +84,11 @@ final class HeapWatch implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    probing = false;
+    if (prober != null) {
+      prober.interrupt();
+      prober.join();
+    }
     for (NotificationEmitter emitter : emitters) {
       emitter.removeNotificationListener(listener);
     }

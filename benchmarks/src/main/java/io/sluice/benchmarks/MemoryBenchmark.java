@@ -21,7 +21,7 @@ import org.apache.beam.sdk.options.PipelineOptions;
  * (consumer work / cores), the peak heap kept alive (largest occupancy after a collection), and
  * whether the run ran out of memory.
  *
- * <p>Usage: {@code MemoryBenchmark [--records=500000] [--consumeMicros=5] [--heap=512m]
+ * <p>Usage: {@code MemoryBenchmark [--records=500000] [--consumeMicros=20] [--heap=512m]
  * [--largeHeap=8g] [--runners=sluice,flink,direct] [--scale=10] [--timeoutSeconds=600]}. With
  * {@code --scale=K} SluiceRunner also runs K times the records at the same heap.
  */
@@ -31,7 +31,7 @@ public final class MemoryBenchmark {
 
   private record Config(String runner, String heap, long records) {}
 
-  private record Outcome(Config config, String status, double seconds, long peakHeapBytes) {}
+  private record Outcome(Config config, String status, double seconds, long peakAfterGcBytes, long peakLiveBytes) {}
 
   public static void main(String[] argv) throws Exception {
     Arguments args = Arguments.parse(argv);
@@ -57,17 +57,19 @@ public final class MemoryBenchmark {
     System.out.printf("%nMemory: %,d records of %d B, each expanded %dx to %d B (%.1f GiB in all); consumer %d us per "
             + "expanded record on %d cores%n", args.records, args.recordBytes, args.fanOut, args.expandedBytes,
         args.shape(args.records).expandedTotalBytes() / (double) (1L << 30), args.consumeMicros, cores);
-    System.out.printf("%-8s %6s %11s %9s %9s %8s %16s  %s%n", "runner", "heap", "records", "wall s", "limit s",
-        "x limit", "peak live heap", "status");
+    System.out.printf("%-8s %6s %11s %9s %9s %8s %15s %15s  %s%n", "runner", "heap", "records", "wall s", "limit s",
+        "x limit", "after GC, MiB", "live, MiB", "status");
     for (Outcome o : outcomes) {
       double limit = args.shape(o.config.records).physicalLimitSeconds(cores);
-      System.out.printf("%-8s %6s %,11d %9s %9.3f %8s %13.1f MiB  %s%n", o.config.runner, o.config.heap,
+      System.out.printf("%-8s %6s %,11d %9s %9.3f %8s %15.1f %15.1f  %s%n", o.config.runner, o.config.heap,
           o.config.records, o.seconds > 0 ? String.format("%.3f", o.seconds) : "-", limit,
-          o.seconds > 0 ? String.format("%.2f", o.seconds / limit) : "-", o.peakHeapBytes / (double) (1 << 20), o.status);
+          o.seconds > 0 ? String.format("%.2f", o.seconds / limit) : "-", o.peakAfterGcBytes / (double) (1 << 20),
+          o.peakLiveBytes / (double) (1 << 20), o.status);
     }
-    System.out.println("x limit = wall time / (consumer work / cores). Peak live heap = largest heap occupancy right "
-        + "after a garbage collection. Each row ran in its own JVM with -Xmx as listed; the time excludes a warm-up on "
-        + "a tenth of the records.");
+    System.out.println("x limit = wall time / (consumer work / cores). After GC = largest heap occupancy right after "
+        + "any collection in the timed run (with G1 it includes old-generation garbage not yet reclaimed). Live = "
+        + "largest heap surviving a full collection forced every 250 ms in a second, untimed run of the same size. "
+        + "Each row ran in its own JVM with -Xmx as listed, after a warm-up on a tenth of the records.");
   }
 
   private static Outcome inOwnJvm(Config config, Arguments args) throws Exception {
@@ -85,6 +87,7 @@ public final class MemoryBenchmark {
     System.out.println("running " + config.runner + " with -Xmx" + config.heap + ", " + config.records + " records");
     Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
     Outcome outcome = null;
+    boolean outOfMemory = false;
     try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(args.timeoutSeconds);
       Thread killer = new Thread(() -> {
@@ -102,16 +105,19 @@ public final class MemoryBenchmark {
       while ((line = lines.readLine()) != null) {
         if (line.startsWith(RESULT)) {
           String[] f = line.substring(RESULT.length()).split(" ");
-          outcome = new Outcome(config, f[0], Long.parseLong(f[1]) / 1e9, Long.parseLong(f[2]));
+          outcome = new Outcome(config, f[0], Long.parseLong(f[1]) / 1e9, Long.parseLong(f[2]), Long.parseLong(f[3]));
         } else if (!line.contains(" WARN ") && !line.startsWith("\tat ")) {
+          outOfMemory |= line.contains("OutOfMemoryError");
           System.out.println("  [" + config.runner + " -Xmx" + config.heap + "] " + line);
         }
       }
     }
     int exit = child.waitFor();
     if (outcome == null) {
-      outcome = new Outcome(config, exit == 137 || exit == 9 ? "TIMEOUT (killed after " + args.timeoutSeconds + " s)"
-          : "FAILED (JVM exited with " + exit + ")", -1, 0);
+      String status = outOfMemory ? "OutOfMemoryError (JVM exited with " + exit + ")"
+          : exit == 137 || exit == 9 ? "TIMEOUT (killed after " + args.timeoutSeconds + " s)"
+          : "FAILED (JVM exited with " + exit + ")";
+      outcome = new Outcome(config, status, -1, 0, 0);
     }
     return outcome;
   }
@@ -122,19 +128,28 @@ public final class MemoryBenchmark {
       MemoryPipeline.Shape warmUp = args.shape(Math.max(1, args.records / 10));
       runOnce(args, warmUp, cores, "warm-up");
       MemoryPipeline.Shape shape = args.shape(args.records);
+      long nanos;
+      long afterGc;
       try (HeapWatch heap = new HeapWatch()) {
-        long nanos = runOnce(args, shape, cores, "timed");
-        System.out.println(RESULT + "OK " + nanos + " " + heap.peakAfterGcBytes());
+        nanos = runOnce(args, shape, cores, "timed");
+        afterGc = heap.peakAfterGcBytes();
       }
+      // Untimed: the same run again, with a full collection forced every 250 ms to see what lives.
+      long live;
+      try (HeapWatch heap = new HeapWatch(250)) {
+        runOnce(args, shape, cores, "probed");
+        live = heap.peakLiveBytes();
+      }
+      System.out.println(RESULT + "OK " + nanos + " " + afterGc + " " + live);
     } catch (Throwable t) {
       for (Throwable c = t; c != null; c = c.getCause()) {
         if (c instanceof OutOfMemoryError) {
-          System.out.println(RESULT + "OutOfMemoryError 0 " + Runtime.getRuntime().maxMemory());
+          System.out.println(RESULT + "OutOfMemoryError 0 0 0");
           System.exit(0);
         }
       }
       t.printStackTrace();
-      System.out.println(RESULT + "FAILED:" + t.getClass().getSimpleName() + " 0 0");
+      System.out.println(RESULT + "FAILED:" + t.getClass().getSimpleName() + " 0 0 0");
     }
     System.exit(0);
   }
@@ -164,7 +179,7 @@ public final class MemoryBenchmark {
     int recordBytes = 1024;
     int fanOut = 4;
     int expandedBytes = 4096;
-    long consumeMicros = 5;
+    long consumeMicros = 20;
     String heap = "512m";
     String largeHeap = "8g";
     List<String> runners = List.of("sluice", "flink", "direct");
