@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.runner.ActorPoolHint;
+import io.sluice.runner.BatchSizeHint;
 import io.sluice.runner.SluiceRunner;
+import io.sluice.runner.engine.actor.ActorPoolConfig;
 import io.sluice.runner.engine.resource.ExecutionResources;
 import io.sluice.runner.plan.ParDoSpec;
 import io.sluice.runner.plan.TransformSpec;
@@ -19,6 +22,10 @@ import org.junit.jupiter.api.Test;
 
 class ResourceRequestsTest {
   private static ExecutionResources requestOf(ResourceHints hints) {
+    return specOf(hints).resources();
+  }
+
+  private static ParDoSpec specOf(ResourceHints hints) {
     PipelineOptions options = PipelineOptionsFactory.create();
     options.setRunner(SluiceRunner.class); // translated only, never run
     Pipeline p = Pipeline.create(options);
@@ -26,7 +33,7 @@ class ResourceRequestsTest {
     PipelineTranslator.normalize(p);
     for (TransformSpec spec : new PipelineTranslator(TranslatorRegistry.defaults()).translate(p).specs()) {
       if (spec instanceof ParDoSpec parDo && parDo.name().startsWith("Hinted")) {
-        return parDo.resources();
+        return parDo;
       }
     }
     throw new AssertionError("no ParDo named Hinted in the plan");
@@ -67,6 +74,38 @@ class ResourceRequestsTest {
     IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
         () -> requestOf(ResourceHints.create().withAccelerator("type:nvidia-l4;count:-1")));
     assertTrue(error.getMessage().contains("must not be negative"), error.getMessage());
+  }
+
+  @Test
+  void aGpuRequestHoldsNoCpuUnlessCpuCountSaysSo() {
+    assertEquals(new ExecutionResources(0, 1, 0), requestOf(ResourceHints.create().withAccelerator("type:l4;count:1")));
+    assertEquals(new ExecutionResources(2, 1, 0),
+        requestOf(ResourceHints.create().withAccelerator("type:l4;count:1").withCPUCount(2)));
+  }
+
+  @Test
+  void aGpuCountAboveOneThatIsNotWholeIsRejectedNamingTheTransform() {
+    IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+        () -> requestOf(ResourceHints.create().withAccelerator("type:l4;count:1.5")));
+    assertTrue(error.getMessage().contains("Hinted") && error.getMessage().contains("whole number"), error.getMessage());
+  }
+
+  @Test
+  void actorPoolAndBatchSizeHintsReachTheSpec() {
+    ParDoSpec spec = specOf(ActorPoolHint.add(BatchSizeHint.add(ResourceHints.create(), BatchSizeHint.of(64)),
+        ActorPoolHint.of(0, 3, 1, 4)));
+    assertEquals(new ActorPoolConfig(0, 3, 1, 4), spec.actorPool());
+    assertEquals(64, spec.batchSize());
+    ParDoSpec plain = specOf(ResourceHints.create());
+    assertEquals(null, plain.actorPool());
+    assertEquals(1, plain.batchSize());
+  }
+
+  @Test
+  void invalidPoolSizesFailWhereTheHintIsBuilt() {
+    IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> ActorPoolHint.of(4, 2));
+    assertTrue(error.getMessage().contains("maxSize"), error.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> BatchSizeHint.of(0));
   }
 
   private static final class PassFn extends DoFn<Integer, Integer> {

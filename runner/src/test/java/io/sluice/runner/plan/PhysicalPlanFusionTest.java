@@ -1,0 +1,90 @@
+package io.sluice.runner.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.sluice.runner.ActorPoolHint;
+import io.sluice.runner.BatchSizeHint;
+import io.sluice.runner.SluiceRunner;
+import io.sluice.runner.translate.PipelineTranslator;
+import io.sluice.runner.translate.TranslatorRegistry;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.resourcehints.ResourceHints;
+import org.apache.beam.sdk.values.PCollection;
+import org.junit.jupiter.api.Test;
+
+/** Which steps share an operator: what fusion must not merge once actors and batches are involved. */
+class PhysicalPlanFusionTest {
+  private static PhysicalPlan plan(Pipeline p) {
+    PipelineTranslator.normalize(p);
+    return PhysicalPlan.fuse(new PipelineTranslator(TranslatorRegistry.defaults()).translate(p));
+  }
+
+  private static Pipeline pipeline() {
+    PipelineOptions options = PipelineOptionsFactory.create();
+    options.setRunner(SluiceRunner.class); // planned only, never run
+    return Pipeline.create(options);
+  }
+
+  /** Per node, the short names of the user steps it runs. */
+  private static List<String> stages(PhysicalPlan plan) {
+    return plan.nodes().stream()
+        .map(node -> node.specs().stream().map(spec -> spec.name().split("/")[0])
+            .filter(name -> name.startsWith("Step")).collect(Collectors.joining("+")))
+        .filter(names -> !names.isEmpty())
+        .toList();
+  }
+
+  @Test
+  void plainStepsFuseIntoTheRead() {
+    Pipeline p = pipeline();
+    p.apply(Create.of(1, 2, 3)).apply("StepA", ParDo.of(new PassFn())).apply("StepB", ParDo.of(new PassFn()));
+    assertEquals(List.of("StepA+StepB"), stages(plan(p)));
+  }
+
+  @Test
+  void anActorPoolStepNeverRunsInsideAReadButFollowersOnTheSamePoolJoinIt() {
+    ResourceHints pool = ActorPoolHint.add(ResourceHints.create(), ActorPoolHint.of(1, 2));
+    Pipeline p = pipeline();
+    p.apply(Create.of(1, 2, 3))
+        .apply("StepA", ParDo.of(new PassFn()))
+        .apply("StepB", ParDo.of(new PassFn()).setResourceHints(pool))
+        .apply("StepC", ParDo.of(new PassFn()).setResourceHints(pool))
+        .apply("StepD", ParDo.of(new PassFn()));
+    PhysicalPlan plan = plan(p);
+    assertEquals(List.of("StepA", "StepB+StepC", "StepD"), stages(plan));
+  }
+
+  @Test
+  void aStepWithABatchSizeHeadsItsOwnStage() {
+    Pipeline p = pipeline();
+    PCollection<Integer> a = p.apply(Create.of(1, 2, 3)).apply("StepA", ParDo.of(new PassFn()));
+    a.apply("StepB", ParDo.of(new PassFn()).setResourceHints(BatchSizeHint.add(ResourceHints.create(), BatchSizeHint.of(8))));
+    assertEquals(List.of("StepA", "StepB"), stages(plan(p)));
+  }
+
+  @Test
+  void gpuStepsRunOnActorsAndApartFromCpuSteps() {
+    Pipeline p = pipeline();
+    p.apply(Create.of(1, 2, 3))
+        .apply("StepA", ParDo.of(new PassFn()))
+        .apply("StepB", ParDo.of(new PassFn()).setResourceHints(ResourceHints.create().withAccelerator("type:l4;count:1")));
+    PhysicalPlan plan = plan(p);
+    assertEquals(List.of("StepA", "StepB"), stages(plan));
+    PlanNode gpu = plan.nodes().stream().filter(n -> n.name().contains("StepB")).findFirst().orElseThrow();
+    assertEquals(true, gpu.runsOnActors());
+  }
+
+  private static final class PassFn extends DoFn<Integer, Integer> {
+    @ProcessElement
+    public void process(@Element Integer x, OutputReceiver<Integer> out) {
+      out.output(x);
+    }
+  }
+}
