@@ -121,8 +121,9 @@ public final class HeterogeneousBenchmark {
     if (count.isEmpty() || count.getAsLong() != shape.items()) {
       throw new IllegalStateException(runner + " counted " + count + " items, expected " + shape.items());
     }
-    System.out.printf("%s: %.3f s; first batch after %.0f ms, last ended %.0f ms before the run did%n", runner,
-        nanos / 1e9, (devices.firstBatchStart() - started) / 1e6, (started + nanos - devices.lastBatchEnd()) / 1e6);
+    System.out.printf("%s: %.3f s; first batch after %.0f ms, devices idle %.0f ms between batches, last batch "
+            + "ended %.0f ms before the run did%n", runner, nanos / 1e9, (devices.firstBatchStart() - started) / 1e6,
+        devices.idleBetweenBatchesNanos() / 1e6, (started + nanos - devices.lastBatchEnd()) / 1e6);
     return new Measurement(nanos, devices.busyNanos(), devices.batches());
   }
 }

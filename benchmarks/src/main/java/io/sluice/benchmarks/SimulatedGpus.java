@@ -20,9 +20,13 @@ final class SimulatedGpus {
   private final AtomicInteger instances = new AtomicInteger();
   private final AtomicLong firstBatchStart = new AtomicLong(Long.MAX_VALUE);
   private final AtomicLong lastBatchEnd = new AtomicLong(Long.MIN_VALUE);
+  /** Per device: when its last batch ended, and the idle time between its batches. */
+  private final long[] deviceFreeSince;
+  private final AtomicLong idleBetweenBatchesNanos = new AtomicLong();
 
   private SimulatedGpus(int count) {
     devices = new Semaphore[count];
+    deviceFreeSince = new long[count];
     for (int d = 0; d < count; d++) {
       devices[d] = new Semaphore(1, true);
     }
@@ -53,11 +57,15 @@ final class SimulatedGpus {
     devices[device].acquire();
     try {
       long start = System.nanoTime();
+      if (deviceFreeSince[device] != 0) { // guarded by the device's semaphore
+        idleBetweenBatchesNanos.addAndGet(start - deviceFreeSince[device]);
+      }
       long end = start + nanos;
       for (long left = nanos; left > 0; left = end - System.nanoTime()) {
         Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
       }
       long finished = System.nanoTime();
+      deviceFreeSince[device] = finished;
       busyNanos.addAndGet(finished - start);
       batches.incrementAndGet();
       firstBatchStart.accumulateAndGet(start, Math::min);
@@ -79,6 +87,11 @@ final class SimulatedGpus {
   /** nanoTime when the last batch ended. */
   long lastBatchEnd() {
     return lastBatchEnd.get();
+  }
+
+  /** Time devices sat idle between their first and last batch. */
+  long idleBetweenBatchesNanos() {
+    return idleBetweenBatchesNanos.get();
   }
 
   long batches() {

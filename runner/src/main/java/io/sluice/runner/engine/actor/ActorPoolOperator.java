@@ -13,17 +13,18 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Runs a stateful user function on a pool of long-lived actors, each with its own instance and
- * holding its GPU devices and memory from start to stop (its CPUs only while it works). An actor
- * that finishes a bundle gets the next in the same scheduling turn, cut then from whatever has
- * queued up (see {@link Bundling}): bundles grow with the backlog instead of being fixed when
- * blocks arrive. The {@link
- * ActorPoolAutoscaler} resizes the pool each turn, counting queued work up to {@code
- * maxTasksInFlightPerActor} per actor as in flight, and the pool shrinks to zero once its input is
- * exhausted. Starting (the user's setup), work and stopping (teardown) all run as tasks on worker
- * threads; every field here belongs to the scheduling thread.
+ * holding its GPU devices and memory from start to stop (its CPUs only while it works). Bundles are
+ * cut from whatever has queued (see {@link Bundling}), so they grow with the backlog. While an actor
+ * works, up to {@code maxTasksInFlightPerActor - 1} further bundles are handed to it, and its task
+ * runs them straight after the current one without going back to the scheduler: a GPU actor is
+ * never idle waiting for the scheduling thread on a busy machine. The {@link ActorPoolAutoscaler}
+ * resizes the pool each turn, and the pool shrinks to zero once its input is exhausted. Starting
+ * (the user's setup), work and stopping (teardown) all run as tasks on worker threads; apart from
+ * each actor's hand-over queue, every field here belongs to the scheduling thread.
  */
 public final class ActorPoolOperator implements PhysicalOperator, HoldsResources {
   private enum State { GRANTED, STARTING, READY, STOP_REQUESTED, STOPPING }
@@ -90,7 +91,8 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
   public boolean hasTask() {
     for (Slot slot : slots) {
       if (slot.state == State.GRANTED || slot.state == State.STOP_REQUESTED
-          || (slot.state == State.READY && !slot.busy && bundling.nextBundleRows(queuedRows, inputFinished) > 0)) {
+          || (slot.state == State.READY && !slot.busy
+              && (!slot.handedOver.isEmpty() || bundling.nextBundleRows(queuedRows, inputFinished) > 0))) {
         return true;
       }
     }
@@ -105,10 +107,17 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
         return new StartTask(slot);
       }
     }
+    for (Slot slot : slots) {
+      if (slot.state == State.READY && !slot.busy && !slot.handedOver.isEmpty()) {
+        slot.busy = true; // a bundle handed over after its last task had looked for one
+        return new WorkTask(slot, slot.handedOver.poll());
+      }
+    }
     int bundleRows = bundling.nextBundleRows(queuedRows, inputFinished);
     for (Slot slot : slots) {
       if (bundleRows > 0 && slot.state == State.READY && !slot.busy) {
         slot.busy = true;
+        slot.inFlight++;
         return new WorkTask(slot, takeRows(bundleRows));
       }
     }
@@ -127,10 +136,9 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
       start.slot.state = State.READY;
     } else if (task instanceof WorkTask work) {
       work.slot.busy = false;
+      work.slot.inFlight -= work.bundlesRun;
       workNanos += work.nanos;
-      for (Block block : work.bundle) {
-        rowsProcessed += block.rows();
-      }
+      rowsProcessed += work.rows;
       outputs.addAll(work.result);
     } else {
       Slot slot = ((StopTask) task).slot;
@@ -182,6 +190,7 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
       grants.release(grant);
     }
     released.clear();
+    handOverNextBundles();
     int delta = autoscaler.decide(new ActorPoolAutoscaler.PoolState(
         workers(), count(State.GRANTED) + count(State.STARTING), tasksInFlight(), inputs.size(), inputSeen,
         inputFinished), nowNanos);
@@ -197,7 +206,7 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
     peakActors = Math.max(peakActors, workers());
     for (Iterator<Slot> it = slots.iterator(); it.hasNext() && delta < 0; ) {
       Slot slot = it.next();
-      if (slot.state == State.READY && !slot.busy) {
+      if (slot.state == State.READY && !slot.busy && slot.inFlight == 0) {
         slot.state = State.STOP_REQUESTED;
         delta++;
         changed = true;
@@ -252,17 +261,33 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
     return n;
   }
 
-  /** Running bundles, plus queued blocks up to what ready actors could hold behind them. */
-  private int tasksInFlight() {
-    int busy = 0;
-    int ready = 0;
+  /** Gives each working actor with room its next bundle, which its running task picks up. */
+  private void handOverNextBundles() {
     for (Slot slot : slots) {
-      if (slot.state == State.READY) {
-        ready++;
-        busy += slot.busy ? 1 : 0;
+      if (slot.state == State.READY && slot.busy) {
+        while (slot.inFlight < config.maxTasksInFlightPerActor()) {
+          int bundleRows = bundling.nextBundleRows(queuedRows, inputFinished);
+          if (bundleRows == 0) {
+            return;
+          }
+          slot.handedOver.add(takeRows(bundleRows));
+          slot.inFlight++;
+        }
       }
     }
-    return busy + Math.min(inputs.size(), ready * (config.maxTasksInFlightPerActor() - 1));
+  }
+
+  /** Bundles running or handed over, plus queued blocks up to what ready actors could still take. */
+  private int tasksInFlight() {
+    int inFlight = 0;
+    int room = 0;
+    for (Slot slot : slots) {
+      if (slot.state == State.READY) {
+        inFlight += slot.inFlight;
+        room += config.maxTasksInFlightPerActor() - slot.inFlight;
+      }
+    }
+    return inFlight + Math.min(inputs.size(), room);
   }
 
   /** The first {@code rows} queued rows, slicing the last block they reach into. */
@@ -287,9 +312,13 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
   private static final class Slot {
     final int index;
     final Grant grant;
+    /** Bundles handed to the actor's running task; read by that task's worker thread. */
+    final ConcurrentLinkedQueue<List<Block>> handedOver = new ConcurrentLinkedQueue<>();
     State state = State.GRANTED;
     Actor actor;
     boolean busy;
+    /** Bundles running or handed over and not yet reported done. */
+    int inFlight;
 
     Slot(int index, Grant grant) {
       this.index = index;
@@ -311,10 +340,13 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
     }
   }
 
+  /** Runs a bundle, then any handed over meanwhile, on the actor; reports them all at once. */
   private static final class WorkTask implements Task {
     final Slot slot;
     final List<Block> bundle;
-    List<OutputBlock> result;
+    final List<OutputBlock> result = new ArrayList<>();
+    int bundlesRun;
+    long rows;
     long nanos;
 
     WorkTask(Slot slot, List<Block> bundle) {
@@ -325,11 +357,17 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
     @Override
     public void run() throws Exception {
       long start = System.nanoTime();
-      List<Block> loaded = new ArrayList<>(bundle.size());
-      for (Block block : bundle) {
-        loaded.add(SpilledBlock.inMemory(block));
+      List<Block> next = bundle;
+      while (next != null) {
+        List<Block> loaded = new ArrayList<>(next.size());
+        for (Block block : next) {
+          loaded.add(SpilledBlock.inMemory(block));
+          rows += block.rows();
+        }
+        result.addAll(slot.actor.apply(loaded));
+        bundlesRun++;
+        next = slot.handedOver.poll();
       }
-      result = slot.actor.apply(loaded);
       nanos = System.nanoTime() - start;
     }
   }
