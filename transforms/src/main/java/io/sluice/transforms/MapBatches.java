@@ -40,6 +40,7 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
   private final UdfFactory<InputT, OutputT> factory;
   private final int batchSize;
   private final ActorPool actorPool;
+  private final TaskPool taskPool;
   private final int cpus;
   private final double gpus;
   private final long memoryBytes;
@@ -47,12 +48,13 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
   private final Coder<OutputT> outputCoder;
 
   private MapBatches(SerializableFunction<List<InputT>, List<OutputT>> function, UdfFactory<InputT, OutputT> factory,
-      int batchSize, ActorPool actorPool, int cpus, double gpus, long memoryBytes, boolean preservesRowCount,
-      Coder<OutputT> outputCoder) {
+      int batchSize, ActorPool actorPool, TaskPool taskPool, int cpus, double gpus, long memoryBytes,
+      boolean preservesRowCount, Coder<OutputT> outputCoder) {
     this.function = function;
     this.factory = factory;
     this.batchSize = batchSize;
     this.actorPool = actorPool;
+    this.taskPool = taskPool;
     this.cpus = cpus;
     this.gpus = gpus;
     this.memoryBytes = memoryBytes;
@@ -66,7 +68,7 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
     if (function == null) {
       throw new IllegalArgumentException("MapBatches.of: function must not be null");
     }
-    return new MapBatches<>(function, null, 0, null, -1, 0, 0, false, null);
+    return new MapBatches<>(function, null, 0, null, null, -1, 0, 0, false, null);
   }
 
   /** A class UDF: each instance set up once and applied to many batches; needs an actor pool. */
@@ -74,7 +76,7 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
     if (factory == null) {
       throw new IllegalArgumentException("MapBatches.ofClass: factory must not be null");
     }
-    return new MapBatches<>(null, factory, 0, null, -1, 0, 0, false, null);
+    return new MapBatches<>(null, factory, 0, null, null, -1, 0, 0, false, null);
   }
 
   /** Exactly this many elements per batch (only the last may be smaller on SluiceRunner). Required with GPUs. */
@@ -82,7 +84,7 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
     if (size <= 0) {
       throw new IllegalArgumentException("MapBatches batchSize must be >= 1, was " + size);
     }
-    return new MapBatches<>(function, factory, size, actorPool, cpus, gpus, memoryBytes, preservesRowCount, outputCoder);
+    return new MapBatches<>(function, factory, size, actorPool, taskPool, cpus, gpus, memoryBytes, preservesRowCount, outputCoder);
   }
 
   /** Runs the class UDF on long-lived actors, autoscaled within the pool's sizes. */
@@ -91,7 +93,17 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
       throw new IllegalArgumentException("MapBatches withActorPool needs a class UDF (MapBatches.ofClass): "
           + "a function has no state for an actor to keep");
     }
-    return new MapBatches<>(function, factory, batchSize, pool, cpus, gpus, memoryBytes, preservesRowCount, outputCoder);
+    return new MapBatches<>(function, factory, batchSize, pool, taskPool, cpus, gpus, memoryBytes, preservesRowCount, outputCoder);
+  }
+
+  /** Runs the function UDF as stateless tasks, at most {@code pool.size()} at once. */
+  public MapBatches<InputT, OutputT> withTaskPool(TaskPool pool) {
+    if (factory != null) {
+      throw new IllegalArgumentException("MapBatches withTaskPool needs a function UDF (MapBatches.of): "
+          + "a class UDF runs on an actor pool (withActorPool)");
+    }
+    return new MapBatches<>(function, factory, batchSize, actorPool, pool, cpus, gpus, memoryBytes, preservesRowCount,
+        outputCoder);
   }
 
   /** CPUs each task or actor holds while it works (Beam's cpu_count hint). */
@@ -99,7 +111,7 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
     if (count < 0) {
       throw new IllegalArgumentException("MapBatches cpus must be >= 0, was " + count);
     }
-    return new MapBatches<>(function, factory, batchSize, actorPool, count, gpus, memoryBytes, preservesRowCount, outputCoder);
+    return new MapBatches<>(function, factory, batchSize, actorPool, taskPool, count, gpus, memoryBytes, preservesRowCount, outputCoder);
   }
 
   /** GPUs each actor holds; a fraction below 1 shares a device (Beam's accelerator hint). */
@@ -108,7 +120,7 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
       throw new IllegalArgumentException(
           "MapBatches gpus must be a share below 1 (e.g. 0.5) or a whole number, was " + count);
     }
-    return new MapBatches<>(function, factory, batchSize, actorPool, cpus, count, memoryBytes, preservesRowCount, outputCoder);
+    return new MapBatches<>(function, factory, batchSize, actorPool, taskPool, cpus, count, memoryBytes, preservesRowCount, outputCoder);
   }
 
   /** Bytes of memory each task or actor needs (Beam's min_ram hint). */
@@ -116,17 +128,17 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
     if (bytes < 0) {
       throw new IllegalArgumentException("MapBatches memory must be >= 0 bytes, was " + bytes);
     }
-    return new MapBatches<>(function, factory, batchSize, actorPool, cpus, gpus, bytes, preservesRowCount, outputCoder);
+    return new MapBatches<>(function, factory, batchSize, actorPool, taskPool, cpus, gpus, bytes, preservesRowCount, outputCoder);
   }
 
   /** Declares that the UDF returns exactly one output per input; checked on every batch. */
   public MapBatches<InputT, OutputT> preservesRowCount() {
-    return new MapBatches<>(function, factory, batchSize, actorPool, cpus, gpus, memoryBytes, true, outputCoder);
+    return new MapBatches<>(function, factory, batchSize, actorPool, taskPool, cpus, gpus, memoryBytes, true, outputCoder);
   }
 
   /** The coder of the UDF's outputs, which cannot be inferred from a UDF's erased types. */
   public MapBatches<InputT, OutputT> withOutputCoder(Coder<OutputT> coder) {
-    return new MapBatches<>(function, factory, batchSize, actorPool, cpus, gpus, memoryBytes, preservesRowCount, coder);
+    return new MapBatches<>(function, factory, batchSize, actorPool, taskPool, cpus, gpus, memoryBytes, preservesRowCount, coder);
   }
 
   @Override
@@ -152,6 +164,9 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
     }
     if (memoryBytes > 0) {
       hints = hints.withMinRam(memoryBytes);
+    }
+    if (taskPool != null) {
+      hints = hints.withMaxActiveBundlesPerWorker(taskPool.size());
     }
     if (batchSize > 0) {
       hints = BatchSizeHint.add(hints, BatchSizeHint.of(batchSize));

@@ -119,7 +119,27 @@ class MapBatchesTest {
   }
 
   @Test
+  void aTaskPoolOfOneRunsOneBatchAtATimeOnSluiceRunner() {
+    String run = newRun();
+    AtomicInteger inside = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    CONCURRENCY.put(run, new AtomicInteger[] {inside, most});
+    // Blocks of 20 rows: 20 of them, so without the cap two would run at once (parallelism 2).
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs(
+        "--runner=SluiceRunner", "--parallelism=2", "--targetBlockRows=20").create());
+    PCollection<Integer> out = p.apply(Create.of(range(0, 400)))
+        .apply(MapBatches.<Integer, Integer>of(new SlowIdentity(run)).withBatchSize(10).withTaskPool(TaskPool.size(1))
+            .withOutputCoder(VarIntCoder.of()));
+    PAssert.that(out).containsInAnyOrder(range(0, 400));
+    assertEquals(PipelineResult.State.DONE, p.run().waitUntilFinish());
+    assertEquals(1, most.get(), "batches ran side by side");
+  }
+
+  @Test
   void invalidArgumentsFailAtConstructionNamingTheArgument() {
+    assertMessage("TaskPool size must be >= 1, was 0", () -> TaskPool.size(0));
+    assertMessage("withTaskPool needs a function UDF",
+        () -> MapBatches.ofClass(new OffsetUdfFactory("x", 1)).withTaskPool(TaskPool.size(2)));
     assertMessage("batchSize must be >= 1, was 0", () -> MapBatches.of(new Doubling("x")).withBatchSize(0));
     assertMessage("maxSize", () -> ActorPool.of(3, 2));
     assertMessage("withActorPool needs a class UDF", () -> MapBatches.of(new Doubling("x")).withActorPool(ActorPool.of(1, 2)));
@@ -135,6 +155,31 @@ class MapBatchesTest {
   private static void assertMessage(String expected, Runnable construct) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, construct::run);
     assertTrue(e.getMessage().contains(expected), e.getMessage());
+  }
+
+  static final Map<String, AtomicInteger[]> CONCURRENCY = new ConcurrentHashMap<>();
+
+  /** Returns its batch after a pause, counting how many of its calls overlap. */
+  static final class SlowIdentity implements org.apache.beam.sdk.transforms.SerializableFunction<List<Integer>, List<Integer>> {
+    private final String run;
+
+    SlowIdentity(String run) {
+      this.run = run;
+    }
+
+    @Override
+    public List<Integer> apply(List<Integer> batch) {
+      AtomicInteger[] counters = CONCURRENCY.get(run);
+      counters[1].accumulateAndGet(counters[0].incrementAndGet(), Math::max);
+      try {
+        Thread.sleep(2);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        counters[0].decrementAndGet();
+      }
+      return batch;
+    }
   }
 
   /** Doubles each element; records batch sizes under its run id. */

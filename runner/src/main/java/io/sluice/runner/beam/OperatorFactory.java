@@ -105,7 +105,8 @@ public final class OperatorFactory {
           return new ActorPoolOperator(node.name(), stage::newActor, actorPool(node), node.resources(), bundling,
               ACTOR_DOWNSCALE_DELAY_NANOS);
         }
-        return new MapOperator(node.name(), stage, parallelism, node.resources());
+        int cap = node.maxConcurrency() > 0 ? Math.min(parallelism, node.maxConcurrency()) : parallelism;
+        return new MapOperator(node.name(), stage, cap, node.resources());
       case SOURCE:
         return new SourceOperator(node.name(), fusedSplits(node, context), parallelism, node.resources());
       case ALL_TO_ALL:

@@ -13,8 +13,7 @@ import org.apache.beam.sdk.values.TupleTag;
 /**
  * A ParDo. {@code keyed} is set for DoFns with state, timers or time-sorted input: those run on an
  * all-to-all operator partitioned by key; the rest are fused into element-wise stages. {@code
- * actorPool} is the pool an {@code ActorPoolHint} asked for, or null; {@code batchSize} what a
- * {@code BatchSizeHint} said (1 without one).
+ * execution} says how it wants to run (resources, actor pool, batch size, concurrency cap).
  */
 public record ParDoSpec(
     String name,
@@ -27,9 +26,7 @@ public record ParDoSpec(
     DoFnSchemaInformation schemaInformation,
     boolean keyed,
     boolean requiresTimeSortedInput,
-    ExecutionResources resources,
-    ActorPoolConfig actorPool,
-    int batchSize)
+    Execution execution)
     implements TransformSpec {
   @Override
   public List<PCollection<?>> inputs() {
@@ -42,7 +39,20 @@ public record ParDoSpec(
   }
 
   @Override
+  public ExecutionResources resources() {
+    return execution.resources();
+  }
+
+  public ActorPoolConfig actorPool() {
+    return execution.actorPool();
+  }
+
+  public int batchSize() {
+    return execution.batchSize();
+  }
+
+  @Override
   public boolean runsOnActors() {
-    return actorPool != null || resources.gpus() > 0;
+    return execution.actorPool() != null || execution.resources().gpus() > 0;
   }
 }

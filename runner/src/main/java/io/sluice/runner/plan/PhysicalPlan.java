@@ -81,11 +81,16 @@ public final class PhysicalPlan {
         && !readsSideInputs
         && producer.resources().equals(spec.resources())
         && Objects.equals(producer.actorPool(), actorPoolOf(spec))
+        && producer.maxConcurrency() == maxConcurrencyOf(spec)
         && producer.runsOnActors() == spec.runsOnActors();
   }
 
   static ActorPoolConfig actorPoolOf(TransformSpec spec) {
     return spec instanceof ParDoSpec parDo ? parDo.actorPool() : null;
+  }
+
+  static int maxConcurrencyOf(TransformSpec spec) {
+    return spec instanceof ParDoSpec parDo ? parDo.execution().maxConcurrency() : 0;
   }
 
   static int batchSizeOf(TransformSpec spec) {

@@ -86,6 +86,11 @@ public final class PlanNode {
     return specs.isEmpty() ? null : PhysicalPlan.actorPoolOf(specs.get(0));
   }
 
+  /** How many of its tasks may run at once, as its first spec asked (0: no cap of its own). */
+  public int maxConcurrency() {
+    return specs.isEmpty() ? 0 : PhysicalPlan.maxConcurrencyOf(specs.get(0));
+  }
+
   /** The batch size its first spec works in (1: none); bundles are cut in whole batches. */
   public int batchSize() {
     return specs.isEmpty() ? 1 : PhysicalPlan.batchSizeOf(specs.get(0));

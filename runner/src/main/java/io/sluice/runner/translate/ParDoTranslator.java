@@ -1,5 +1,6 @@
 package io.sluice.runner.translate;
 
+import io.sluice.runner.plan.Execution;
 import io.sluice.runner.plan.ParDoSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,8 +36,7 @@ final class ParDoTranslator implements TransformTranslator {
         ParDo.getDoFnSchemaInformation(fn, TranslationContext.mainInput(transform)),
         keyed,
         timeSorted,
-        ResourceRequests.of(transform),
-        ResourceRequests.actorPool(transform),
-        ResourceRequests.batchSize(transform)));
+        new Execution(ResourceRequests.of(transform), ResourceRequests.actorPool(transform),
+            ResourceRequests.batchSize(transform), ResourceRequests.maxConcurrency(transform))));
   }
 }

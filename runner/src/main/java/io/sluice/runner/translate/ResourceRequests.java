@@ -20,6 +20,7 @@ public final class ResourceRequests {
   static final String CPU_COUNT = "beam:resources:cpu_count:v1";
   static final String ACCELERATOR = "beam:resources:accelerator:v1";
   static final String MIN_RAM = "beam:resources:min_ram_bytes:v1";
+  static final String MAX_ACTIVE_BUNDLES = "beam:resources:max_active_bundles_per_worker:v1";
 
   private ResourceRequests() {}
 
@@ -39,6 +40,20 @@ public final class ResourceRequests {
     double cpus = hints.containsKey(CPU_COUNT) ? number(name, "cpu_count", text(hints.get(CPU_COUNT))) : defaultCpus;
     double ram = hints.containsKey(MIN_RAM) ? number(name, "min_ram", text(hints.get(MIN_RAM))) : 0;
     return new ExecutionResources(cpus, gpus, (long) ram);
+  }
+
+  /** How many of its tasks may run at once, from Beam's max_active_bundles_per_worker hint; 0: no cap. */
+  public static int maxConcurrency(AppliedPTransform<?, ?, ?> transform) {
+    ResourceHint hint = transform.getResourceHints().hints().get(MAX_ACTIVE_BUNDLES);
+    if (hint == null) {
+      return 0;
+    }
+    double value = number(transform.getFullName(), "max_active_bundles_per_worker", text(hint));
+    if (value < 1 || value != Math.rint(value)) {
+      throw new IllegalArgumentException("Transform '" + transform.getFullName() + "' has resource hint "
+          + "max_active_bundles_per_worker=" + text(hint) + "; it must be a whole number >= 1");
+    }
+    return (int) value;
   }
 
   /** The batch size a {@link BatchSizeHint} declares, or 1. */

@@ -70,6 +70,15 @@ class PhysicalPlanFusionTest {
   }
 
   @Test
+  void aStepWithItsOwnConcurrencyCapIsNotFusedWithUncappedSteps() {
+    Pipeline p = pipeline();
+    p.apply(Create.of(1, 2, 3))
+        .apply("StepA", ParDo.of(new PassFn()))
+        .apply("StepB", ParDo.of(new PassFn()).setResourceHints(ResourceHints.create().withMaxActiveBundlesPerWorker(1)));
+    assertEquals(List.of("StepA", "StepB"), stages(plan(p)));
+  }
+
+  @Test
   void gpuStepsRunOnActorsAndApartFromCpuSteps() {
     Pipeline p = pipeline();
     p.apply(Create.of(1, 2, 3))

@@ -102,6 +102,12 @@ class ResourceRequestsTest {
   }
 
   @Test
+  void maxActiveBundlesPerWorkerCapsConcurrency() {
+    assertEquals(3, specOf(ResourceHints.create().withMaxActiveBundlesPerWorker(3)).execution().maxConcurrency());
+    assertEquals(0, specOf(ResourceHints.create()).execution().maxConcurrency());
+  }
+
+  @Test
   void invalidPoolSizesFailWhereTheHintIsBuilt() {
     IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> ActorPoolHint.of(4, 2));
     assertTrue(error.getMessage().contains("maxSize"), error.getMessage());
