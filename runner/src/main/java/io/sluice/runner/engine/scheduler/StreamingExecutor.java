@@ -16,6 +16,7 @@ import io.sluice.runner.engine.resource.MemoryAllocator;
 import io.sluice.runner.engine.resource.ResourceGrants;
 import io.sluice.runner.engine.spill.BlockCodec;
 import io.sluice.runner.engine.spill.SpillStore;
+import io.sluice.runner.engine.spill.SpillWrite;
 import io.sluice.runner.engine.spill.SpilledBlock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -66,6 +67,9 @@ public final class StreamingExecutor implements ResourceUsage {
   /** Operators whose workers hold resources while they live, resized every turn. */
   private final List<OpState> holders = new ArrayList<>();
   private final SpillStore spills;
+  /** Bytes of blocks whose spill write is still running: still in memory, but on their way out. */
+  private long spillsInFlightBytes;
+  private volatile int failedSpillWrites;
   private volatile boolean cancelRequested;
   private ExecutionResources inUse = ExecutionResources.ZERO;
   private int runningTasks;
@@ -206,6 +210,10 @@ public final class StreamingExecutor implements ResourceUsage {
 
   private void complete(Completion completion) {
     OpState state = completion.op;
+    if (completion.task instanceof SpillWrite write) {
+      spillWritten(state, write, completion.error);
+      return;
+    }
     state.stats.taskFinished(completion.nanos);
     state.running--;
     runningTasks--;
@@ -229,11 +237,12 @@ public final class StreamingExecutor implements ResourceUsage {
    * The memory budget bounds what operators may produce (MemoryBudgetPolicy), but estimates can be
    * wrong and a single task may emit more than expected. When the blocks waiting in queues exceed
    * the whole budget anyway, the ones that will be consumed last go to disk, from the largest
-   * queues first, until the rest fits in 3/4 of the budget.
+   * queues first, until the rest fits in 3/4 of the budget. The writes run on worker threads; a
+   * block's bytes leave the queue's count when its write has finished.
    */
   private void spillIfOverBudget() {
     long budget = config.limits().memoryBytes();
-    long queued = 0;
+    long queued = -spillsInFlightBytes;
     for (OpState state : ops) {
       queued += state.queuedBytes;
     }
@@ -251,19 +260,54 @@ public final class StreamingExecutor implements ResourceUsage {
       if (largest == null) {
         return; // nothing spillable is left in memory
       }
-      long freed = largest.spillLast(spills);
-      if (freed == 0) {
+      SpilledBlock spilling = largest.beginSpillOfLast(spills);
+      if (spilling == null) {
         return;
       }
-      queued -= freed;
+      spillsInFlightBytes += spilling.bytes();
+      queued -= spilling.bytes();
+      submitSpill(largest, spilling);
+    }
+  }
+
+  private void submitSpill(OpState state, SpilledBlock spilling) {
+    SpillWrite write = new SpillWrite(spilling);
+    workers.execute(() -> {
+      Throwable error = null;
+      long started = System.nanoTime();
+      try {
+        write.run();
+      } catch (Throwable t) {
+        error = t;
+      }
+      completions.offer(new Completion(state, write, error, System.nanoTime() - started));
+    });
+  }
+
+  /**
+   * A spill write finished: if the block still waits in the queue and is on disk, its bytes leave
+   * the queue's count. A failed write leaves the block in memory; the run goes on.
+   */
+  private void spillWritten(OpState state, SpillWrite write, Throwable error) {
+    SpilledBlock block = write.block();
+    long bytes = block.bytes();
+    spillsInFlightBytes -= bytes;
+    if (error != null) {
+      failedSpillWrites++;
+      return;
+    }
+    if (block.isOnDisk() && state.inputQueue.stream().anyMatch(queued -> queued == block)) {
+      state.queuedBytes -= bytes;
+      block.accountAsOnDisk();
     }
   }
 
   /** Blocks written to disk so far, and their size in memory; empty if none. */
   public String spillSummary() {
     return spills.spilledBlocks() == 0 ? ""
-        : String.format("spilled %d blocks (%s) to disk to stay inside the memory budget",
-            spills.spilledBlocks(), OperatorStats.bytes(spills.spilledBytes()));
+        : String.format("spilled %d blocks (%s) to disk to stay inside the memory budget%s",
+            spills.spilledBlocks(), OperatorStats.bytes(spills.spilledBytes()),
+            failedSpillWrites == 0 ? "" : "; " + failedSpillWrites + " writes failed and those blocks stayed in memory");
   }
 
   /** Lets actor pools start and stop actors; returns whether any did. */
@@ -628,22 +672,22 @@ public final class StreamingExecutor implements ResourceUsage {
     }
 
     /**
-     * Writes the in-memory block nearest the tail of the queue (among the last to be consumed) to
-     * disk, in its place; returns the bytes freed (0 if every block is on disk already).
+     * Puts a stand-in for the in-memory block nearest the tail of the queue (among the last to be
+     * consumed) in its place, to be written to disk; null if every block is spilled already.
      */
-    long spillLast(SpillStore store) {
+    SpilledBlock beginSpillOfLast(SpillStore store) {
       ArrayDeque<Block> after = new ArrayDeque<>();
       try {
         while (!inputQueue.isEmpty()) {
           Block block = inputQueue.pollLast();
           if (!(block instanceof SpilledBlock) && block.bytes() > 0) {
-            inputQueue.addLast(store.spill(block, inputCodec));
-            queuedBytes -= block.bytes();
-            return block.bytes();
+            SpilledBlock spilling = store.begin(block, inputCodec);
+            inputQueue.addLast(spilling);
+            return spilling;
           }
           after.addFirst(block);
         }
-        return 0;
+        return null;
       } finally {
         inputQueue.addAll(after);
       }

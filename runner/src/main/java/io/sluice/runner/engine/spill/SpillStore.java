@@ -1,9 +1,7 @@
 package io.sluice.runner.engine.spill;
 
 import io.sluice.runner.engine.block.Block;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,17 +28,22 @@ public final class SpillStore implements AutoCloseable {
     this.prefix = prefix;
   }
 
-  /** Writes {@code block} to disk; the returned block stands in for it. */
-  public SpilledBlock spill(Block block, BlockCodec codec) {
+  /**
+   * A stand-in for {@code block} that will hold its rows on disk once {@link SpilledBlock#write()}
+   * has run (on a worker thread); until then the rows stay in memory.
+   */
+  public SpilledBlock begin(Block block, BlockCodec codec) {
     Path file = directory().resolve("block-" + nextId.incrementAndGet() + ".bin");
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-      codec.encode(block, out);
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not spill a block to " + file, e);
-    }
     spilledBlocks.incrementAndGet();
     spilledBytes.addAndGet(block.bytes());
-    return new SpilledBlock(new SpilledBlock.SpillFile(file, block.rows(), block.bytes(), codec, this));
+    return new SpilledBlock(new SpilledBlock.SpillFile(file, block, codec, this));
+  }
+
+  /** Writes {@code block} to disk now, on the calling thread; the returned block stands in for it. */
+  public SpilledBlock spill(Block block, BlockCodec codec) {
+    SpilledBlock spilled = begin(block, codec);
+    spilled.write();
+    return spilled;
   }
 
   /** Blocks spilled so far, and their size in memory. */

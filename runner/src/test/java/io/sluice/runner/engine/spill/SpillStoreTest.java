@@ -23,6 +23,9 @@ class SpillStoreTest {
     try (SpillStore store = new SpillStore(parent, "t-")) {
       SpilledBlock spilled = store.spill(new RowBlock<>(List.of(1, 2, 3), 300), new IntBlockCodec());
       assertEquals(3, spilled.rows());
+      assertTrue(spilled.isOnDisk());
+      assertEquals(300, spilled.bytes(), "counted in its queue until the executor accounts for the write");
+      spilled.accountAsOnDisk();
       assertEquals(0, spilled.bytes());
       assertEquals(300, spilled.memoryBytes());
       assertEquals(1, files(store.directoryIfCreated()));
@@ -44,6 +47,18 @@ class SpillStoreTest {
       assertEquals(List.of(1, 2), ((RowBlock<?>) SpilledBlock.inMemory(head)).elements());
       assertEquals(1, files(store.directoryIfCreated()), "the tail still needs it");
       assertEquals(List.of(3, 4, 5), ((RowBlock<?>) SpilledBlock.inMemory(tail)).elements());
+      assertEquals(0, files(store.directoryIfCreated()));
+    }
+  }
+
+  @Test
+  void aConsumerThatComesBeforeTheWriteGetsTheRowsFromMemoryAndNoFileStays() throws Exception {
+    try (SpillStore store = new SpillStore(parent, "t-")) {
+      SpilledBlock pending = store.begin(new RowBlock<>(List.of(7, 8), 20), new IntBlockCodec());
+      assertFalse(pending.isOnDisk());
+      assertEquals(List.of(7, 8), ((RowBlock<?>) pending.load()).elements());
+      pending.write(); // the worker gets there late: nothing is written
+      assertFalse(pending.isOnDisk());
       assertEquals(0, files(store.directoryIfCreated()));
     }
   }

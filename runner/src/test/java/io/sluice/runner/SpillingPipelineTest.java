@@ -1,0 +1,75 @@
+package io.sluice.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.GenerateSequence;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Sum;
+import org.apache.beam.sdk.transforms.resourcehints.ResourceHints;
+import org.apache.beam.sdk.values.PCollection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A Beam pipeline whose queued data outgrows a tiny memory budget: it spills, and loses nothing. */
+class SpillingPipelineTest {
+  @TempDir Path spillParent;
+
+  @Test
+  void blocksBeyondTheBudgetSpillWithTheirCoderAndEveryRecordIsCounted() throws Exception {
+    SluicePipelineOptions options = PipelineOptionsFactory.fromArgs("--memoryBudget=" + (1 << 20),
+        "--targetBlockBytes=" + (256 << 10), "--parallelism=2", "--blockOnRun=false",
+        "--spillDirectory=" + spillParent).as(SluicePipelineOptions.class);
+    options.setRunner(SluiceRunner.class);
+    Pipeline p = Pipeline.create(options);
+    PCollection<Long> lengths = p.apply(GenerateSequence.from(0).to(20_000))
+        .apply("Inflate", ParDo.of(new InflateFn()))
+        // A separate, slower stage (an actor pool), so inflated records wait in its input queue.
+        .apply("Measure", ParDo.of(new MeasureFn())
+            .setResourceHints(ActorPoolHint.add(ResourceHints.create(), ActorPoolHint.of(1, 1))))
+        .apply(Sum.longsGlobally());
+    PAssert.thatSingleton(lengths).isEqualTo(20_000L * 1024 + (20_000L * 19_999 / 2));
+    SluicePipelineResult result = (SluicePipelineResult) p.run();
+    assertEquals(PipelineResult.State.DONE, result.waitUntilFinish());
+
+    assertTrue(result.stats().contains("spilled "), result.stats());
+    try (Stream<Path> left = Files.list(spillParent)) {
+      assertEquals(0, left.count(), "the run's spill directory is gone");
+    }
+  }
+
+  /** A 1 KiB record carrying its number. */
+  static final class InflateFn extends DoFn<Long, byte[]> {
+    @ProcessElement
+    public void process(@Element Long i, OutputReceiver<byte[]> out) {
+      byte[] record = new byte[1024];
+      for (int b = 0; b < 8; b++) {
+        record[b] = (byte) (i >>> (8 * b));
+      }
+      out.output(record);
+    }
+  }
+
+  /** Its length plus the number it carries, slowly. */
+  static final class MeasureFn extends DoFn<byte[], Long> {
+    @ProcessElement
+    public void process(@Element byte[] record, OutputReceiver<Long> out) throws InterruptedException {
+      long i = 0;
+      for (int b = 0; b < 8; b++) {
+        i |= (record[b] & 0xFFL) << (8 * b);
+      }
+      if (i % 1000 == 0) {
+        Thread.sleep(1);
+      }
+      out.output(record.length + i);
+    }
+  }
+}
