@@ -1,21 +1,22 @@
 package io.sluice.benchmarks;
 
-import io.sluice.runner.BatchSizeHint;
-import java.util.ArrayList;
+import io.sluice.transforms.ActorPool;
+import io.sluice.transforms.BatchUdf;
+import io.sluice.transforms.MapBatches;
+import io.sluice.transforms.UdfFactory;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.resourcehints.ResourceHints;
-import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
-import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 
 /**
- * A CPU stage (spins {@code cpuMicros} per item: decode, tokenize) feeding a GPU stage (a UDF
- * holding one logical GPU, {@code gpuMillis} per batch of {@code batchSize}), then a count.
+ * A CPU stage (spins {@code cpuMicros} per item: decode, tokenize) feeding a GPU stage (a
+ * {@link MapBatches} class UDF holding one logical GPU, {@code gpuMillis} per batch of {@code
+ * batchSize}, on an actor pool of up to one actor per GPU), then a count.
  */
 final class HeterogeneousPipeline {
   record Shape(long items, long cpuMicros, long gpuMillisPerBatch, int batchSize, int gpus) {
@@ -35,9 +36,11 @@ final class HeterogeneousPipeline {
     pipeline
         .apply("Generate", GenerateSequence.from(0).to(shape.items()))
         .apply("Decode", ParDo.of(new SpinFn(shape.cpuMicros())))
-        .apply("Infer", ParDo.of(new SimulatedInferenceFn(runId, shape.gpus(), shape.batchSize(), shape.gpuMillisPerBatch()))
-            .setResourceHints(BatchSizeHint.add(
-                ResourceHints.create().withAccelerator("type:simulated;count:1"), BatchSizeHint.of(shape.batchSize()))))
+        .apply("Infer", MapBatches.ofClass(new SimulatedInference(runId, shape.gpus(), shape.gpuMillisPerBatch()))
+            .withBatchSize(shape.batchSize())
+            .withGpus(1)
+            .withActorPool(ActorPool.of(1, shape.gpus()))
+            .withOutputCoder(VarLongCoder.of()))
         .apply("Count", Count.globally())
         .apply("Publish", ParDo.of(new InProcessResults.PublishFn(runId)));
     return pipeline;
@@ -63,52 +66,38 @@ final class HeterogeneousPipeline {
   }
 
   /**
-   * Batches elements and runs each batch on its device, as a model's UDF would; a bundle's last
-   * batch is flushed when the bundle ends (Beam's rule), so the runner's bundle sizes decide how
-   * many short batches there are.
+   * A class UDF holding one logical GPU: it picks its device at setup (the one SluiceRunner's
+   * DeviceContext names, else the next in turn) and keeps it busy for a fixed time per batch.
    */
-  static final class SimulatedInferenceFn extends DoFn<Long, Long> {
+  static final class SimulatedInference implements UdfFactory<Long, Long> {
     private final String runId;
     private final int gpus;
-    private final int batchSize;
     private final long millisPerBatch;
-    private transient SimulatedGpus devices;
-    private transient int device;
-    private transient List<Long> batch;
 
-    SimulatedInferenceFn(String runId, int gpus, int batchSize, long millisPerBatch) {
+    SimulatedInference(String runId, int gpus, long millisPerBatch) {
       this.runId = runId;
       this.gpus = gpus;
-      this.batchSize = batchSize;
       this.millisPerBatch = millisPerBatch;
     }
 
-    @Setup
-    public void setup() {
-      devices = SimulatedGpus.forRun(runId, gpus);
-      device = devices.deviceForNewInstance();
-      batch = new ArrayList<>(batchSize);
-    }
+    @Override
+    public BatchUdf<Long, Long> create() {
+      return new BatchUdf<>() {
+        private SimulatedGpus devices;
+        private int device;
 
-    @ProcessElement
-    public void process(@Element Long item, OutputReceiver<Long> out) throws InterruptedException {
-      batch.add(item);
-      if (batch.size() == batchSize) {
-        devices.runBatch(device, millisPerBatch * 1_000_000);
-        batch.forEach(out::output);
-        batch.clear();
-      }
-    }
-
-    @FinishBundle
-    public void finishBundle(FinishBundleContext context) throws InterruptedException {
-      if (!batch.isEmpty()) {
-        devices.runBatch(device, millisPerBatch * 1_000_000);
-        for (Long item : batch) {
-          context.output(item, BoundedWindow.TIMESTAMP_MIN_VALUE, GlobalWindow.INSTANCE);
+        @Override
+        public void setup() {
+          devices = SimulatedGpus.forRun(runId, gpus);
+          device = devices.deviceForNewInstance();
         }
-        batch.clear();
-      }
+
+        @Override
+        public List<Long> apply(List<Long> batch) throws InterruptedException {
+          devices.runBatch(device, millisPerBatch * 1_000_000);
+          return batch;
+        }
+      };
     }
   }
 }
