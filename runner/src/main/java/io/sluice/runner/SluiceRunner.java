@@ -83,7 +83,7 @@ public final class SluiceRunner extends PipelineRunner<SluicePipelineResult> {
             + " CPUs per task (its cpu_count resource hint), but the run has " + limits.cpus()
             + " (--numCpus); lower the request or raise --numCpus");
       }
-      ActorPoolConfig pool = node.actorPool();
+      ActorPoolConfig pool = node.execution().actorPool();
       if (pool != null && pool.minSize() > 0
           && !new ExecutionResources(request.cpus() * pool.minSize(), request.gpus() * pool.minSize(),
               request.memoryBytes() * pool.minSize()).fitsWithin(limits)) {

@@ -9,7 +9,6 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.io.BoundedSource;
-import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
 
@@ -42,11 +41,8 @@ final class BoundedSourceSplit implements ElementFeed {
 
   private final OperatorContext context;
   private final BoundedSource<?> source;
-  private final PipelineOptions options;
   private final Coder<?> coder;
-  private final BlockSize blockSize;
   private final String transform;
-  private final RunMetrics metrics;
   private BoundedSource.BoundedReader<?> reader;
   private boolean done;
   /** The last chunk ended on MAX_CHUNK_NANOS: records here are slow to process, worth sharing. */
@@ -55,18 +51,15 @@ final class BoundedSourceSplit implements ElementFeed {
   BoundedSourceSplit(BoundedSource<?> source, Coder<?> coder, String transform, OperatorContext context) {
     this.context = context;
     this.source = source;
-    this.options = context.options();
     this.coder = coder;
-    this.blockSize = context.blockSize();
     this.transform = transform;
-    this.metrics = context.metrics();
   }
 
   @Override
   public List<OutputBlock> readSome() throws Exception {
-    return metrics.runScoped(transform, () -> {
+    return context.metrics().runScoped(transform, () -> {
       List<OutputBlock> outputs = new ArrayList<>();
-      BlockBuilder builder = new BlockBuilder(0, coder, blockSize, outputs);
+      BlockBuilder builder = new BlockBuilder(0, coder, context.blockSize(), outputs);
       feedChunk(builder::add, builder::bytes);
       builder.seal();
       return outputs;
@@ -83,13 +76,13 @@ final class BoundedSourceSplit implements ElementFeed {
     try {
       boolean available;
       if (reader == null) {
-        reader = source.createReader(options);
+        reader = source.createReader(context.options());
         available = reader.start();
       } else {
         available = reader.advance();
       }
-      long limit = (long) blockSize.rows() * BLOCKS_PER_CALL;
-      long maxOutputBytes = blockSize.bytes() * MAX_CHUNK_OUTPUT_BLOCKS;
+      long limit = (long) context.blockSize().rows() * BLOCKS_PER_CALL;
+      long maxOutputBytes = context.blockSize().bytes() * MAX_CHUNK_OUTPUT_BLOCKS;
       long read = 0;
       long strideStart = System.nanoTime();
       long deadline = strideStart + MAX_CHUNK_NANOS;

@@ -99,13 +99,14 @@ public final class OperatorFactory {
             node.resources());
       case FUSED_STAGE:
         FusedStageFunction stage = new FusedStageFunction(node, node.specs(), node.input(), context);
-        if (node.runsOnActors()) {
-          int batch = node.batchSize();
+        if (node.execution().runsOnActors()) {
+          int batch = node.execution().batchSize();
           Bundling bundling = new Bundling(batch, Math.max(batch, blockSize.rows() / batch * batch));
           return new ActorPoolOperator(node.name(), stage::newActor, actorPool(node), node.resources(), bundling,
               ACTOR_DOWNSCALE_DELAY_NANOS);
         }
-        int cap = node.maxConcurrency() > 0 ? Math.min(parallelism, node.maxConcurrency()) : parallelism;
+        int ownCap = node.execution().maxConcurrency();
+        int cap = ownCap > 0 ? Math.min(parallelism, ownCap) : parallelism;
         return new MapOperator(node.name(), stage, cap, node.resources());
       case SOURCE:
         return new SourceOperator(node.name(), fusedSplits(node, context), parallelism, node.resources());
@@ -146,8 +147,8 @@ public final class OperatorFactory {
    * many as the run's resources could ever hold.
    */
   private ActorPoolConfig actorPool(PlanNode node) {
-    if (node.actorPool() != null) {
-      return node.actorPool();
+    if (node.execution().actorPool() != null) {
+      return node.execution().actorPool();
     }
     ExecutionResources each = node.resources();
     int fit = Integer.MAX_VALUE;

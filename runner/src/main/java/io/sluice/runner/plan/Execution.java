@@ -12,5 +12,20 @@ import io.sluice.runner.engine.resource.ExecutionResources;
  * @param maxConcurrency tasks that may run at once (Beam's max_active_bundles_per_worker hint); 0: no cap
  */
 public record Execution(ExecutionResources resources, ActorPoolConfig actorPool, int batchSize, int maxConcurrency) {
-  public static final Execution DEFAULT = new Execution(ExecutionResources.cpus(1), null, 1, 0);
+  /** Tasks holding {@code resources}, with no pool, batch size or cap of their own. */
+  public static Execution of(ExecutionResources resources) {
+    return new Execution(resources, null, 1, 0);
+  }
+
+  /**
+   * Whether it runs on long-lived actors holding its resources rather than on tasks: asked for
+   * with an actor pool hint, or implied by a GPU request (a model is loaded once per device).
+   */
+  public boolean runsOnActors() {
+    return actorPool != null || resources.gpus() > 0;
+  }
+
+  public Execution withBatchSize(int size) {
+    return new Execution(resources, actorPool, size, maxConcurrency);
+  }
 }

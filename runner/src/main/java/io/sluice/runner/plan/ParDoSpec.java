@@ -1,7 +1,5 @@
 package io.sluice.runner.plan;
 
-import io.sluice.runner.engine.actor.ActorPoolConfig;
-import io.sluice.runner.engine.resource.ExecutionResources;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -36,23 +34,5 @@ public record ParDoSpec(
   @Override
   public boolean elementWise() {
     return !keyed;
-  }
-
-  @Override
-  public ExecutionResources resources() {
-    return execution.resources();
-  }
-
-  public ActorPoolConfig actorPool() {
-    return execution.actorPool();
-  }
-
-  public int batchSize() {
-    return execution.batchSize();
-  }
-
-  @Override
-  public boolean runsOnActors() {
-    return execution.actorPool() != null || execution.resources().gpus() > 0;
   }
 }

@@ -1,12 +1,10 @@
 package io.sluice.runner.plan;
 
-import io.sluice.runner.engine.actor.ActorPoolConfig;
 import io.sluice.runner.engine.resource.ExecutionResources;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 
@@ -75,26 +73,12 @@ public final class PhysicalPlan {
     PlanNode producer = producerOf.get(spec.inputs().get(0));
     boolean readsSideInputs = !spec.sideInputs().isEmpty();
     return producer != null
-        && batchSizeOf(spec) == 1
+        && spec.execution().batchSize() == 1
         && (producer.kind() == PlanNode.Kind.FUSED_STAGE
-            || (producer.kind() == PlanNode.Kind.SOURCE && !spec.runsOnActors()))
+            || (producer.kind() == PlanNode.Kind.SOURCE && !spec.execution().runsOnActors()))
         && !readsSideInputs
-        && producer.resources().equals(spec.resources())
-        && Objects.equals(producer.actorPool(), actorPoolOf(spec))
-        && producer.maxConcurrency() == maxConcurrencyOf(spec)
-        && producer.runsOnActors() == spec.runsOnActors();
-  }
-
-  static ActorPoolConfig actorPoolOf(TransformSpec spec) {
-    return spec instanceof ParDoSpec parDo ? parDo.actorPool() : null;
-  }
-
-  static int maxConcurrencyOf(TransformSpec spec) {
-    return spec instanceof ParDoSpec parDo ? parDo.execution().maxConcurrency() : 0;
-  }
-
-  static int batchSizeOf(TransformSpec spec) {
-    return spec instanceof ParDoSpec parDo ? parDo.batchSize() : 1;
+        // Same resources, pool and cap; the stage's head may have a batch size its followers lack.
+        && producer.execution().withBatchSize(1).equals(spec.execution());
   }
 
   private PlanNode materialize(PCollection<?> collection) {

@@ -1,6 +1,5 @@
 package io.sluice.runner.plan;
 
-import io.sluice.runner.engine.actor.ActorPoolConfig;
 import io.sluice.runner.engine.resource.ExecutionResources;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -80,28 +79,17 @@ public final class PlanNode {
     return precombined;
   }
 
-  /** What each task of this node holds: its first spec's request (fused specs all request the same). */
-  /** The actor pool its first spec asked for, or null (GPU stages still run on actors: see runsOnActors). */
-  public ActorPoolConfig actorPool() {
-    return specs.isEmpty() ? null : PhysicalPlan.actorPoolOf(specs.get(0));
+  /**
+   * How this node runs: its first spec's execution (fused specs share resources, pool and cap; a
+   * batch size belongs to the spec that heads the stage).
+   */
+  public Execution execution() {
+    return specs.isEmpty() ? Execution.of(ExecutionResources.ZERO) : specs.get(0).execution();
   }
 
-  /** How many of its tasks may run at once, as its first spec asked (0: no cap of its own). */
-  public int maxConcurrency() {
-    return specs.isEmpty() ? 0 : PhysicalPlan.maxConcurrencyOf(specs.get(0));
-  }
-
-  /** The batch size its first spec works in (1: none); bundles are cut in whole batches. */
-  public int batchSize() {
-    return specs.isEmpty() ? 1 : PhysicalPlan.batchSizeOf(specs.get(0));
-  }
-
-  public boolean runsOnActors() {
-    return !specs.isEmpty() && specs.get(0).runsOnActors();
-  }
-
+  /** What each task (or actor) of this node holds. */
   public ExecutionResources resources() {
-    return specs.isEmpty() ? ExecutionResources.ZERO : specs.get(0).resources();
+    return execution().resources();
   }
 
   public List<PCollectionView<?>> sideInputs() {

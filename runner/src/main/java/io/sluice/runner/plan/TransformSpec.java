@@ -20,17 +20,14 @@ public sealed interface TransformSpec
     return List.of();
   }
 
-  /** What one task of this spec holds while it runs (from Beam resource hints where given). */
-  default ExecutionResources resources() {
-    return ExecutionResources.cpus(1);
+  /** How it runs (from Beam resource hints where given): by default tasks holding one CPU each. */
+  default Execution execution() {
+    return Execution.of(ExecutionResources.cpus(1));
   }
 
-  /**
-   * Whether the spec runs on long-lived actors holding its resources rather than on tasks: asked
-   * for with an actor pool hint, or implied by a GPU request (a model is loaded once per device).
-   */
-  default boolean runsOnActors() {
-    return resources().gpus() > 0;
+  /** What one task (or actor) of this spec holds while it runs. */
+  default ExecutionResources resources() {
+    return execution().resources();
   }
 
   /** Whether the spec works element by element and can be fused with its producer. */

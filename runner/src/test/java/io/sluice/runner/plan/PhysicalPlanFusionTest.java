@@ -87,7 +87,7 @@ class PhysicalPlanFusionTest {
     PhysicalPlan plan = plan(p);
     assertEquals(List.of("StepA", "StepB"), stages(plan));
     PlanNode gpu = plan.nodes().stream().filter(n -> n.name().contains("StepB")).findFirst().orElseThrow();
-    assertEquals(true, gpu.runsOnActors());
+    assertEquals(true, gpu.execution().runsOnActors());
   }
 
   private static final class PassFn extends DoFn<Integer, Integer> {

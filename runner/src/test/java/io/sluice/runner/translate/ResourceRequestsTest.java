@@ -94,11 +94,11 @@ class ResourceRequestsTest {
   void actorPoolAndBatchSizeHintsReachTheSpec() {
     ParDoSpec spec = specOf(ActorPoolHint.add(BatchSizeHint.add(ResourceHints.create(), BatchSizeHint.of(64)),
         ActorPoolHint.of(0, 3, 1, 4)));
-    assertEquals(new ActorPoolConfig(0, 3, 1, 4), spec.actorPool());
-    assertEquals(64, spec.batchSize());
+    assertEquals(new ActorPoolConfig(0, 3, 1, 4), spec.execution().actorPool());
+    assertEquals(64, spec.execution().batchSize());
     ParDoSpec plain = specOf(ResourceHints.create());
-    assertEquals(null, plain.actorPool());
-    assertEquals(1, plain.batchSize());
+    assertEquals(null, plain.execution().actorPool());
+    assertEquals(1, plain.execution().batchSize());
   }
 
   @Test

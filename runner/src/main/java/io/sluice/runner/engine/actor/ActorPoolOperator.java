@@ -43,7 +43,6 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
   private boolean inputSeen;
   private boolean inputFinished;
   private int nextActorIndex;
-  private int peakActors;
   private long workNanos;
   private long rowsProcessed;
 
@@ -203,7 +202,6 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
       slots.add(new Slot(nextActorIndex++, grant));
       changed = true;
     }
-    peakActors = Math.max(peakActors, workers());
     for (Iterator<Slot> it = slots.iterator(); it.hasNext() && delta < 0; ) {
       Slot slot = it.next();
       if (slot.state == State.READY && !slot.busy && slot.inFlight == 0) {
@@ -223,11 +221,6 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
   @Override
   public int workers() {
     return count(State.GRANTED) + count(State.STARTING) + count(State.READY);
-  }
-
-  /** The most actors alive at once so far. */
-  public int peakActors() {
-    return peakActors;
   }
 
   /** Closes actors still up after a failure or cancellation, and hands back their resources' ids. */

@@ -271,17 +271,7 @@ public final class StreamingExecutor implements ResourceUsage {
   }
 
   private void submitSpill(OpState state, SpilledBlock spilling) {
-    SpillWrite write = new SpillWrite(spilling);
-    workers.execute(() -> {
-      Throwable error = null;
-      long started = System.nanoTime();
-      try {
-        write.run();
-      } catch (Throwable t) {
-        error = t;
-      }
-      completions.offer(new Completion(state, write, error, System.nanoTime() - started));
-    });
+    runOnWorker(state, new SpillWrite(spilling));
   }
 
   /**
@@ -514,18 +504,22 @@ public final class StreamingExecutor implements ResourceUsage {
     state.running++;
     runningTasks++;
     inUse = inUse.add(state.op.taskResources());
-    workers.execute(
-        () -> {
-          Throwable error = null;
-          long started = System.nanoTime();
-          try {
-            task.run();
-          } catch (Throwable t) {
-            error = t;
-          }
-          completions.offer(new Completion(state, task, error, System.nanoTime() - started));
-        });
+    runOnWorker(state, task);
     return true;
+  }
+
+  /** Runs {@code task} on a worker thread; its outcome comes back through the completion queue. */
+  private void runOnWorker(OpState state, Task task) {
+    workers.execute(() -> {
+      Throwable error = null;
+      long started = System.nanoTime();
+      try {
+        task.run();
+      } catch (Throwable t) {
+        error = t;
+      }
+      completions.offer(new Completion(state, task, error, System.nanoTime() - started));
+    });
   }
 
   private Throwable shutDown(Throwable failure) {

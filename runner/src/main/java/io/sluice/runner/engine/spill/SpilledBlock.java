@@ -68,7 +68,7 @@ public final class SpilledBlock implements Block {
 
   @Override
   public Block slice(int sliceFrom, int sliceTo) {
-    long share = file.rows() == 0 ? 0 : accountedBytes * (sliceTo - sliceFrom) / Math.max(1, rows());
+    long share = accountedBytes * (sliceTo - sliceFrom) / Math.max(1, rows());
     return new SpilledBlock(file, from + sliceFrom, from + sliceTo, share);
   }
 

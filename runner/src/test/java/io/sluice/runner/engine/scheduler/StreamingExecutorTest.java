@@ -383,16 +383,20 @@ class StreamingExecutorTest {
   // ---------------------------------------------------------------------------------------------
   // Backpressure and concurrency
 
-  @Test
-  void downstreamQueueBudgetKeepsAFastSourceCloseToASlowConsumer() throws Exception {
-    // 60 blocks of 100 bytes; the budget admits a new read only while fewer than 3 blocks wait.
-    long blockBytes = 100;
+  /** 60 blocks of 100 bytes. */
+  private static final long SLOW_CONSUMER_BLOCK_BYTES = 100;
+
+  /**
+   * Runs a fast two-split source into a slow map under {@code config}, checks that every element
+   * arrives, and returns how many blocks the source was ever ahead of the map.
+   */
+  private int blocksAheadOfASlowConsumer(ExecutorConfig config) throws Exception {
     AtomicInteger produced = new AtomicInteger();
     AtomicInteger consumed = new AtomicInteger();
     AtomicInteger maxOutstanding = new AtomicInteger();
     List<ListSplit> splits = new ArrayList<>();
     for (int s = 0; s < 2; s++) {
-      splits.add(new ListSplit(range(s * 30, s * 30 + 30), 1, 2, blockBytes) {
+      splits.add(new ListSplit(range(s * 30, s * 30 + 30), 1, 2, SLOW_CONSUMER_BLOCK_BYTES) {
         @Override
         public List<OutputBlock> readSome() throws Exception {
           List<OutputBlock> out = super.readSome();
@@ -414,110 +418,34 @@ class StreamingExecutorTest {
     topology.connect(source, 0, map);
     topology.connect(map, 0, topology.add(sink));
 
-    awaitSuccess(newExecutor(topology,
-        config(4, new ConcurrencyCapPolicy(), new DownstreamQueueBytesPolicy(3 * blockBytes))));
+    awaitSuccess(newExecutor(topology, config));
 
     // Liveness: everything arrives.
     assertEquals(range(0, 60), sorted(elements(sink)));
     assertEquals(60, consumed.get());
+    return maxOutstanding.get();
+  }
+
+  @Test
+  void downstreamQueueBudgetKeepsAFastSourceCloseToASlowConsumer() throws Exception {
+    // The budget admits a new read only while fewer than 3 blocks wait.
+    int ahead = blocksAheadOfASlowConsumer(
+        config(4, new ConcurrencyCapPolicy(), new DownstreamQueueBytesPolicy(3 * SLOW_CONSUMER_BLOCK_BYTES)));
     // A read starts only while at most 2 blocks wait in the executor's queue; at most 2 reads
     // (source cap) of 2 blocks each are in flight; the map buffers at most 2 blocks and has at
     // most 1 submitted task that has not yet entered the function: 2 + 2*2 + 2 + 1 = 9.
-    assertTrue(maxOutstanding.get() <= 9,
-        "source ran ahead of the consumer by " + maxOutstanding.get() + " blocks");
+    assertTrue(ahead <= 9, "source ran ahead of the consumer by " + ahead + " blocks");
   }
 
   @Test
   void memoryBudgetKeepsAFastSourceCloseToASlowConsumer() throws Exception {
-    // 60 blocks of 100 bytes; 1,200 bytes of memory for two producing operators: the source
-    // reserves 300 and may take a share of the free 600, so about 6 blocks may wait for the map.
-    long blockBytes = 100;
-    AtomicInteger produced = new AtomicInteger();
-    AtomicInteger consumed = new AtomicInteger();
-    AtomicInteger maxOutstanding = new AtomicInteger();
-    List<ListSplit> splits = new ArrayList<>();
-    for (int s = 0; s < 2; s++) {
-      splits.add(new ListSplit(range(s * 30, s * 30 + 30), 1, 2, blockBytes) {
-        @Override
-        public List<OutputBlock> readSome() throws Exception {
-          List<OutputBlock> out = super.readSome();
-          int outstanding = produced.addAndGet(out.size()) - consumed.get();
-          maxOutstanding.accumulateAndGet(outstanding, Math::max);
-          return out;
-        }
-      });
-    }
-    BlockFunction slow = input -> {
-      consumed.incrementAndGet();
-      Thread.sleep(2);
-      return List.of(new OutputBlock(0, input));
-    };
-    Topology topology = new Topology();
-    int source = topology.add(new SourceOperator("fast-source", splits, 2));
-    int map = topology.add(new MapOperator("slow-map", slow, 1));
-    CollectingSink sink = new CollectingSink("sink");
-    topology.connect(source, 0, map);
-    topology.connect(map, 0, topology.add(sink));
-
-    ExecutorConfig config = new ExecutorConfig(new ExecutionResources(4, 0, 12 * blockBytes),
-        List.of(new ConcurrencyCapPolicy(), new MemoryBudgetPolicy()), "test");
-    awaitSuccess(newExecutor(topology, config));
-
-    assertEquals(range(0, 60), sorted(elements(sink)));
+    // 1,200 bytes of memory for two producing operators: the source reserves 300 and may take a
+    // share of the free 600, so about 6 blocks may wait for the map.
+    int ahead = blocksAheadOfASlowConsumer(new ExecutorConfig(new ExecutionResources(4, 0, 12 * SLOW_CONSUMER_BLOCK_BYTES),
+        List.of(new ConcurrencyCapPolicy(), new MemoryBudgetPolicy()), "test"));
     // Budget ~6 blocks queued, plus 2 reads in flight of 2 blocks, the map's 2 buffered blocks and
     // one submitted task: 6 + 4 + 2 + 1 = 13, far below the 60 an unchecked source would run ahead.
-    assertTrue(maxOutstanding.get() <= 13, "source ran ahead of the consumer by " + maxOutstanding.get() + " blocks");
-  }
-
-  @Test
-  void aSplitThatOffersItsRemainderIsSharedWithIdleSlotsAndNothingIsLostOrRepeated() throws Exception {
-    HalvingSplit only = new HalvingSplit(range(0, 1_000), new AtomicInteger());
-    Topology topology = new Topology();
-    int source = topology.add(new SourceOperator("source", List.of(only), 4));
-    CollectingSink sink = new CollectingSink("sink");
-    topology.connect(source, 0, topology.add(sink));
-
-    awaitSuccess(newExecutor(topology, config(4, new ConcurrencyCapPolicy())));
-
-    assertEquals(range(0, 1_000), sorted(elements(sink)));
-    assertTrue(only.splits.get() >= 3, "idle slots took residuals: " + only.splits.get() + " splits");
-  }
-
-  /** Reads 10 rows at a time and gives away half of what is left whenever asked. */
-  static final class HalvingSplit implements SplitReader {
-    final AtomicInteger splits;
-    private List<Integer> remaining;
-
-    HalvingSplit(List<Integer> values, AtomicInteger splits) {
-      this.remaining = new ArrayList<>(values);
-      this.splits = splits;
-    }
-
-    @Override
-    public List<OutputBlock> readSome() throws Exception {
-      Thread.sleep(1);
-      int n = Math.min(10, remaining.size());
-      List<Integer> rows = new ArrayList<>(remaining.subList(0, n));
-      remaining = new ArrayList<>(remaining.subList(n, remaining.size()));
-      return List.of(new OutputBlock(0, block(rows)));
-    }
-
-    @Override
-    public boolean isDone() {
-      return remaining.isEmpty();
-    }
-
-    @Override
-    public SplitReader splitRemainder() {
-      if (remaining.size() < 20) {
-        return null;
-      }
-      int keep = remaining.size() / 2;
-      HalvingSplit residual = new HalvingSplit(remaining.subList(keep, remaining.size()), splits);
-      remaining = new ArrayList<>(remaining.subList(0, keep));
-      splits.incrementAndGet();
-      return residual;
-    }
+    assertTrue(ahead <= 13, "source ran ahead of the consumer by " + ahead + " blocks");
   }
 
   @Test
