@@ -104,18 +104,9 @@ public final class HeterogeneousBenchmark {
   private static Measurement runOnce(String runner, List<String> args, HeterogeneousPipeline.Shape shape, String runId) {
     PipelineOptions options = Runners.optionsFor(runner, args).orElseThrow();
     System.out.printf("%s: %s (%,d items, %d GPU(s))%n", runner, runId, shape.items(), shape.gpus());
-    org.apache.beam.sdk.Pipeline pipeline = HeterogeneousPipeline.build(options, shape, runId);
-    TimedRuns.settleHeap();
-    long started = System.nanoTime();
-    org.apache.beam.sdk.PipelineResult result = pipeline.run();
-    org.apache.beam.sdk.PipelineResult.State state = result.waitUntilFinish();
-    long nanos = System.nanoTime() - started;
-    if (result instanceof io.sluice.runner.SluicePipelineResult sluice && Boolean.getBoolean("sluice.stats")) {
-      System.out.println(sluice.stats());
-    }
-    if (state != org.apache.beam.sdk.PipelineResult.State.DONE) {
-      throw new IllegalStateException(runner + " finished in state " + state);
-    }
+    TimedRuns.Timed run = TimedRuns.timeToDone(HeterogeneousPipeline.build(options, shape, runId));
+    long started = run.startNanos();
+    long nanos = run.nanos();
     OptionalLong count = InProcessResults.take(runId);
     SimulatedGpus devices = SimulatedGpus.take(runId);
     if (count.isEmpty() || count.getAsLong() != shape.items()) {

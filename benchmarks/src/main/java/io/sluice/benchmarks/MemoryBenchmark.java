@@ -10,8 +10,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
-import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
@@ -157,18 +155,10 @@ public final class MemoryBenchmark {
   private static long runOnce(Arguments args, MemoryPipeline.Shape shape, int cores, String runId) {
     PipelineOptions options = Runners.optionsFor(args.runner, args.pipelineArgs).orElseThrow(
         () -> new IllegalStateException(args.runner + " is not available"));
-    Pipeline pipeline = MemoryPipeline.build(options, shape, cores, runId);
-    TimedRuns.settleHeap();
-    long start = System.nanoTime();
-    PipelineResult result = pipeline.run();
-    PipelineResult.State state = result.waitUntilFinish();
-    long nanos = System.nanoTime() - start;
-    if (result instanceof io.sluice.runner.SluicePipelineResult sluice && Boolean.getBoolean("sluice.stats")) {
-      System.out.println(sluice.stats());
-    }
+    long nanos = TimedRuns.runToDone(MemoryPipeline.build(options, shape, cores, runId));
     OptionalLong checksum = InProcessResults.take(runId);
-    if (state != PipelineResult.State.DONE || checksum.isEmpty() || checksum.getAsLong() != shape.expectedChecksum()) {
-      throw new IllegalStateException(args.runner + " finished " + state + " with checksum " + checksum
+    if (checksum.isEmpty() || checksum.getAsLong() != shape.expectedChecksum()) {
+      throw new IllegalStateException(args.runner + " finished with checksum " + checksum
           + ", expected " + shape.expectedChecksum());
     }
     return nanos;

@@ -1,12 +1,16 @@
 package io.sluice.benchmarks;
 
+import io.sluice.runner.SluicePipelineResult;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 
-/** Timing helpers shared by both benchmarks. */
+/** Timing helpers shared by the benchmarks. */
 final class TimedRuns {
 
   private TimedRuns() {}
+
+  /** When a timed run started ({@code System.nanoTime()}) and how long it took. */
+  record Timed(long startNanos, long nanos) {}
 
   /**
    * Runs {@code pipeline} to completion and returns the elapsed nanoseconds from {@code run()} until
@@ -15,15 +19,26 @@ final class TimedRuns {
    * immediately; only the sum is comparable across runners.
    */
   static long runToDone(Pipeline pipeline) {
+    return timeToDone(pipeline).nanos();
+  }
+
+  /**
+   * {@link #runToDone}, also saying when the run started. With {@code -Dsluice.stats=true}, prints
+   * SluiceRunner's per-operator stats after each run.
+   */
+  static Timed timeToDone(Pipeline pipeline) {
     settleHeap();
     long start = System.nanoTime();
     PipelineResult result = pipeline.run();
     PipelineResult.State state = result.waitUntilFinish();
     long elapsed = System.nanoTime() - start;
+    if (result instanceof SluicePipelineResult sluice && Boolean.getBoolean("sluice.stats")) {
+      System.out.println(sluice.stats());
+    }
     if (state != PipelineResult.State.DONE) {
       throw new IllegalStateException("Pipeline finished in state " + state + ", expected DONE");
     }
-    return elapsed;
+    return new Timed(start, elapsed);
   }
 
   /**

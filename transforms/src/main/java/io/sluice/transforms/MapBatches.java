@@ -36,30 +36,34 @@ import org.joda.time.Instant;
  * their devices ({@code DeviceContext}).
  */
 public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<InputT>, PCollection<OutputT>> {
-  private final SerializableFunction<List<InputT>, List<OutputT>> function;
-  private final UdfFactory<InputT, OutputT> factory;
-  private final int batchSize;
-  private final ActorPool actorPool;
-  private final TaskPool taskPool;
-  private final int cpus;
-  private final double gpus;
-  private final long memoryBytes;
-  private final boolean preservesRowCount;
-  private final Coder<OutputT> outputCoder;
+  // Set only while a new transform is built (of, ofClass, and the copy each with-method returns).
+  private SerializableFunction<List<InputT>, List<OutputT>> function;
+  private UdfFactory<InputT, OutputT> factory;
+  private int batchSize;
+  private ActorPool actorPool;
+  private TaskPool taskPool;
+  private int cpus = -1;
+  private double gpus;
+  private long memoryBytes;
+  private boolean preservesRowCount;
+  private Coder<OutputT> outputCoder;
 
-  private MapBatches(SerializableFunction<List<InputT>, List<OutputT>> function, UdfFactory<InputT, OutputT> factory,
-      int batchSize, ActorPool actorPool, TaskPool taskPool, int cpus, double gpus, long memoryBytes,
-      boolean preservesRowCount, Coder<OutputT> outputCoder) {
-    this.function = function;
-    this.factory = factory;
-    this.batchSize = batchSize;
-    this.actorPool = actorPool;
-    this.taskPool = taskPool;
-    this.cpus = cpus;
-    this.gpus = gpus;
-    this.memoryBytes = memoryBytes;
-    this.preservesRowCount = preservesRowCount;
-    this.outputCoder = outputCoder;
+  private MapBatches() {}
+
+  /** A copy to change one setting in: MapBatches, like every PTransform builder, is immutable to callers. */
+  private MapBatches<InputT, OutputT> copy() {
+    MapBatches<InputT, OutputT> copy = new MapBatches<>();
+    copy.function = function;
+    copy.factory = factory;
+    copy.batchSize = batchSize;
+    copy.actorPool = actorPool;
+    copy.taskPool = taskPool;
+    copy.cpus = cpus;
+    copy.gpus = gpus;
+    copy.memoryBytes = memoryBytes;
+    copy.preservesRowCount = preservesRowCount;
+    copy.outputCoder = outputCoder;
+    return copy;
   }
 
   /** A function UDF: stateless, applied to each batch as a task. */
@@ -68,7 +72,9 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
     if (function == null) {
       throw new IllegalArgumentException("MapBatches.of: function must not be null");
     }
-    return new MapBatches<>(function, null, 0, null, null, -1, 0, 0, false, null);
+    MapBatches<InputT, OutputT> transform = new MapBatches<>();
+    transform.function = function;
+    return transform;
   }
 
   /** A class UDF: each instance set up once and applied to many batches; needs an actor pool. */
@@ -76,7 +82,9 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
     if (factory == null) {
       throw new IllegalArgumentException("MapBatches.ofClass: factory must not be null");
     }
-    return new MapBatches<>(null, factory, 0, null, null, -1, 0, 0, false, null);
+    MapBatches<InputT, OutputT> transform = new MapBatches<>();
+    transform.factory = factory;
+    return transform;
   }
 
   /** Exactly this many elements per batch (only the last may be smaller on SluiceRunner). Required with GPUs. */
@@ -84,7 +92,9 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
     if (size <= 0) {
       throw new IllegalArgumentException("MapBatches batchSize must be >= 1, was " + size);
     }
-    return new MapBatches<>(function, factory, size, actorPool, taskPool, cpus, gpus, memoryBytes, preservesRowCount, outputCoder);
+    MapBatches<InputT, OutputT> next = copy();
+    next.batchSize = size;
+    return next;
   }
 
   /** Runs the class UDF on long-lived actors, autoscaled within the pool's sizes. */
@@ -93,7 +103,9 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
       throw new IllegalArgumentException("MapBatches withActorPool needs a class UDF (MapBatches.ofClass): "
           + "a function has no state for an actor to keep");
     }
-    return new MapBatches<>(function, factory, batchSize, pool, taskPool, cpus, gpus, memoryBytes, preservesRowCount, outputCoder);
+    MapBatches<InputT, OutputT> next = copy();
+    next.actorPool = pool;
+    return next;
   }
 
   /** Runs the function UDF as stateless tasks, at most {@code pool.size()} at once. */
@@ -102,8 +114,9 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
       throw new IllegalArgumentException("MapBatches withTaskPool needs a function UDF (MapBatches.of): "
           + "a class UDF runs on an actor pool (withActorPool)");
     }
-    return new MapBatches<>(function, factory, batchSize, actorPool, pool, cpus, gpus, memoryBytes, preservesRowCount,
-        outputCoder);
+    MapBatches<InputT, OutputT> next = copy();
+    next.taskPool = pool;
+    return next;
   }
 
   /** CPUs each task or actor holds while it works (Beam's cpu_count hint). */
@@ -111,7 +124,9 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
     if (count < 0) {
       throw new IllegalArgumentException("MapBatches cpus must be >= 0, was " + count);
     }
-    return new MapBatches<>(function, factory, batchSize, actorPool, taskPool, count, gpus, memoryBytes, preservesRowCount, outputCoder);
+    MapBatches<InputT, OutputT> next = copy();
+    next.cpus = count;
+    return next;
   }
 
   /** GPUs each actor holds; a fraction below 1 shares a device (Beam's accelerator hint). */
@@ -120,7 +135,9 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
       throw new IllegalArgumentException(
           "MapBatches gpus must be a share below 1 (e.g. 0.5) or a whole number, was " + count);
     }
-    return new MapBatches<>(function, factory, batchSize, actorPool, taskPool, cpus, count, memoryBytes, preservesRowCount, outputCoder);
+    MapBatches<InputT, OutputT> next = copy();
+    next.gpus = count;
+    return next;
   }
 
   /** Bytes of memory each task or actor needs (Beam's min_ram hint). */
@@ -128,17 +145,23 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
     if (bytes < 0) {
       throw new IllegalArgumentException("MapBatches memory must be >= 0 bytes, was " + bytes);
     }
-    return new MapBatches<>(function, factory, batchSize, actorPool, taskPool, cpus, gpus, bytes, preservesRowCount, outputCoder);
+    MapBatches<InputT, OutputT> next = copy();
+    next.memoryBytes = bytes;
+    return next;
   }
 
   /** Declares that the UDF returns exactly one output per input; checked on every batch. */
   public MapBatches<InputT, OutputT> preservesRowCount() {
-    return new MapBatches<>(function, factory, batchSize, actorPool, taskPool, cpus, gpus, memoryBytes, true, outputCoder);
+    MapBatches<InputT, OutputT> next = copy();
+    next.preservesRowCount = true;
+    return next;
   }
 
   /** The coder of the UDF's outputs, which cannot be inferred from a UDF's erased types. */
   public MapBatches<InputT, OutputT> withOutputCoder(Coder<OutputT> coder) {
-    return new MapBatches<>(function, factory, batchSize, actorPool, taskPool, cpus, gpus, memoryBytes, preservesRowCount, coder);
+    MapBatches<InputT, OutputT> next = copy();
+    next.outputCoder = coder;
+    return next;
   }
 
   @Override
