@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.transforms.testing.TestRunners;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -12,18 +13,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.PCollection;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The same MapBatches pipelines on DirectRunner and SluiceRunner, with the same results. */
 class MapBatchesTest {
@@ -33,13 +33,7 @@ class MapBatchesTest {
   private static final AtomicInteger RUNS = new AtomicInteger();
 
   private static Pipeline pipeline(String runner) {
-    PipelineOptions options = PipelineOptionsFactory.fromArgs("--parallelism=2").withoutStrictParsing().create();
-    if (runner.equals("direct")) {
-      options.setRunner(DirectRunner.class);
-    } else {
-      options = PipelineOptionsFactory.fromArgs("--runner=SluiceRunner", "--parallelism=2").create();
-    }
-    return Pipeline.create(options);
+    return TestRunners.pipeline(runner);
   }
 
   private static List<Integer> range(int from, int to) {
@@ -53,8 +47,8 @@ class MapBatchesTest {
     return run;
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"direct", "sluice"})
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(TestRunners.NAMES)
   void functionUdfDoublesEveryElementInBatchesNoLargerThanAsked(String runner) {
     String run = newRun();
     Pipeline p = pipeline(runner);
@@ -73,8 +67,8 @@ class MapBatchesTest {
     }
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"direct", "sluice"})
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(TestRunners.NAMES)
   void classUdfIsSetUpOncePerInstanceAndGivesTheSameResults(String runner) {
     String run = newRun();
     Pipeline p = pipeline(runner);
@@ -88,8 +82,8 @@ class MapBatchesTest {
     assertTrue(setups >= 1 && setups < batches, setups + " set-ups for " + batches + " batches");
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"direct", "sluice"})
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(TestRunners.NAMES)
   void emptyInputGivesEmptyOutputAndASingleElementOneBatch(String runner) {
     String run = newRun();
     Pipeline p = pipeline(runner);
@@ -103,22 +97,23 @@ class MapBatchesTest {
     assertEquals(List.of(1), BATCH_SIZES.get(run));
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"direct", "sluice"})
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(TestRunners.NAMES)
   void aUdfThatBreaksPreservesRowCountFailsTheRunNamingTheTransform(String runner) {
     Pipeline p = pipeline(runner);
     p.apply(Create.of(range(0, 10)))
         .apply("DropsRows", MapBatches.<Integer, Integer>of(batch -> batch.subList(0, batch.size() / 2))
             .withBatchSize(4).preservesRowCount().withOutputCoder(VarIntCoder.of()));
-    Pipeline.PipelineExecutionException e = assertThrows(Pipeline.PipelineExecutionException.class,
-        () -> p.run().waitUntilFinish());
-    assertTrue(e.getCause().getMessage().contains("preservesRowCount()"), e.getCause().getMessage());
+    // Runners wrap user exceptions differently (FlinkRunner in a plain RuntimeException).
+    RuntimeException e = assertThrows(RuntimeException.class, () -> p.run().waitUntilFinish());
+    assertTrue(TestRunners.causeMessages(e).contains("preservesRowCount()"), TestRunners.causeMessages(e));
     if (runner.equals("sluice")) {
       assertTrue(e.getMessage().contains("DropsRows"), "SluiceRunner names the transform: " + e.getMessage());
     }
   }
 
   @Test
+  @Tag(TestRunners.SLUICE_ONLY)
   void aTaskPoolOfOneRunsOneBatchAtATimeOnSluiceRunner() {
     String run = newRun();
     AtomicInteger inside = new AtomicInteger();
