@@ -1,5 +1,6 @@
 package io.sluice.runner.beam;
 
+import io.sluice.runner.OutputLimit;
 import io.sluice.runner.engine.actor.ActorPoolConfig;
 import io.sluice.runner.engine.actor.ActorPoolOperator;
 import io.sluice.runner.engine.actor.Bundling;
@@ -82,8 +83,24 @@ public final class OperatorFactory {
       for (int prerequisite : node.prerequisites()) {
         topology.startAfter(id, prerequisite);
       }
+      limitOutputs(node, topology);
     }
     return topology;
+  }
+
+  /** Wires the limits of DoFns that declare one ({@link OutputLimit}) and whose output leaves the node. */
+  private static void limitOutputs(PlanNode node, Topology topology) {
+    if (node.kind() != PlanNode.Kind.FUSED_STAGE && node.kind() != PlanNode.Kind.SOURCE) {
+      return;
+    }
+    for (TransformSpec spec : node.specs()) {
+      if (spec instanceof ParDoSpec parDo && parDo.fn() instanceof OutputLimit limit) {
+        int port = node.outputs().indexOf(parDo.outputs().get(parDo.mainOutput()));
+        if (port >= 0) {
+          topology.limitOutput(node.id(), port, limit.maxOutputRows());
+        }
+      }
+    }
   }
 
   private PhysicalOperator create(PlanNode node, OperatorContext context) throws Exception {

@@ -4,6 +4,7 @@ import io.sluice.runner.engine.block.Block;
 import io.sluice.runner.engine.operator.HoldsResources;
 import io.sluice.runner.engine.operator.OutputQueue;
 import io.sluice.runner.engine.operator.PhysicalOperator;
+import io.sluice.runner.engine.operator.StopsEarly;
 import io.sluice.runner.engine.operator.Task;
 import io.sluice.runner.engine.resource.ExecutionResources;
 import io.sluice.runner.engine.resource.ResourceGrants;
@@ -26,7 +27,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * (the user's setup), work and stopping (teardown) all run as tasks on worker threads; apart from
  * each actor's hand-over queue, every field here belongs to the scheduling thread.
  */
-public final class ActorPoolOperator implements PhysicalOperator, HoldsResources {
+public final class ActorPoolOperator implements PhysicalOperator, HoldsResources, StopsEarly {
   private enum State { GRANTED, STARTING, READY, STOP_REQUESTED, STOPPING }
 
   private final String name;
@@ -42,6 +43,7 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
   private final List<Grant> released = new ArrayList<>();
   private boolean inputSeen;
   private boolean inputFinished;
+  private boolean stopped;
   private int nextActorIndex;
   private long workNanos;
   private long rowsProcessed;
@@ -68,6 +70,9 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
 
   @Override
   public boolean needsInput() {
+    if (stopped) {
+      return true;
+    }
     // Enough to keep the largest pool busy (the autoscaler sizes the pool by this backlog), and
     // always a whole batch, however small the blocks.
     return !inputFinished && (inputs.size() < Math.max(2, config.maxSize() * config.maxTasksInFlightPerActor())
@@ -76,6 +81,9 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
 
   @Override
   public void addInput(Block block) {
+    if (stopped) {
+      return;
+    }
     inputSeen = true;
     inputs.add(block);
     queuedRows += block.rows();
@@ -84,6 +92,14 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
   @Override
   public void finishInput() {
     inputFinished = true;
+  }
+
+  /** Drops the input not yet handed to an actor; bundles already handed over still run. */
+  @Override
+  public void stopEarly() {
+    stopped = true;
+    inputs.clear();
+    queuedRows = 0;
   }
 
   @Override

@@ -11,11 +11,12 @@ import java.util.List;
  * Applies a {@link BlockFunction} to each input block as its own task. Holds at most a few input
  * blocks, so a slow map pushes back on its producers through the executor's queues.
  */
-public final class MapOperator extends TaskOperator {
+public final class MapOperator extends TaskOperator implements StopsEarly {
   private final BlockFunction function;
   private final int maxBufferedInputs;
   private final ArrayDeque<Block> inputs = new ArrayDeque<>();
   private boolean inputFinished;
+  private boolean stopped;
 
   public MapOperator(String name, BlockFunction function, int maxConcurrency) {
     this(name, function, maxConcurrency, ExecutionResources.cpus(1));
@@ -30,12 +31,20 @@ public final class MapOperator extends TaskOperator {
 
   @Override
   public boolean needsInput() {
-    return !inputFinished && inputs.size() < maxBufferedInputs;
+    return stopped || (!inputFinished && inputs.size() < maxBufferedInputs);
   }
 
   @Override
   public void addInput(Block block) {
-    inputs.add(block);
+    if (!stopped) {
+      inputs.add(block);
+    }
+  }
+
+  @Override
+  public void stopEarly() {
+    stopped = true;
+    inputs.clear();
   }
 
   @Override

@@ -9,9 +9,10 @@ import java.util.Collection;
 import java.util.List;
 
 /** Reads splits in parallel; a split that is not done goes back to the queue after each chunk. */
-public final class SourceOperator extends TaskOperator {
+public final class SourceOperator extends TaskOperator implements StopsEarly {
   private final ArrayDeque<SplitReader> ready;
   private final List<SplitReader> all;
+  private boolean stopped;
 
   public SourceOperator(String name, Collection<? extends SplitReader> splits, int maxConcurrency) {
     this(name, splits, maxConcurrency, ExecutionResources.cpus(1));
@@ -67,7 +68,7 @@ public final class SourceOperator extends TaskOperator {
   void completed(Task task) {
     ReadTask read = (ReadTask) task;
     outputs().addAll(read.result);
-    if (!read.split.isDone()) {
+    if (!stopped && !read.split.isDone()) {
       ready.add(read.split);
     }
   }
@@ -75,6 +76,13 @@ public final class SourceOperator extends TaskOperator {
   @Override
   public boolean isFinished() {
     return ready.isEmpty() && drained();
+  }
+
+  /** Reads no further chunk; the readers are still closed at the end of the run. */
+  @Override
+  public void stopEarly() {
+    ready.clear();
+    stopped = true;
   }
 
   @Override

@@ -15,6 +15,7 @@ public final class OperatorStats {
   private long bytesOut;
   private long peakQueuedBytes;
   private int peakWorkers;
+  private boolean stoppedEarly;
 
   OperatorStats(String name) {
     this.name = name;
@@ -38,6 +39,15 @@ public final class OperatorStats {
 
   void workers(int alive) {
     peakWorkers = Math.max(peakWorkers, alive);
+  }
+
+  void stoppedEarly() {
+    stoppedEarly = true;
+  }
+
+  /** Whether a limit downstream stopped the operator before its input ran out. */
+  public boolean wasStoppedEarly() {
+    return stoppedEarly;
   }
 
   /** The most actors alive at once; 0 for operators that run plain tasks. */
@@ -90,7 +100,8 @@ public final class OperatorStats {
             + "peak queued in %s",
         name, tasks, taskSeconds, tasks == 0 ? 0.0 : taskNanos / 1e6 / tasks, maxTaskNanos / 1e6,
         rowsIn, blocksOut, rowsOut, bytes(bytesOut), bytes(peakQueuedBytes))
-        + (peakWorkers > 0 ? "; peak actors " + peakWorkers : "");
+        + (peakWorkers > 0 ? "; peak actors " + peakWorkers : "")
+        + (stoppedEarly ? "; stopped early (a limit downstream was reached)" : "");
   }
 
   static String bytes(long bytes) {

@@ -8,6 +8,7 @@ import io.sluice.runner.engine.block.Block;
 import io.sluice.runner.engine.operator.HoldsResources;
 import io.sluice.runner.engine.operator.PhysicalOperator;
 import io.sluice.runner.engine.operator.PhysicalOperator.OutputBlock;
+import io.sluice.runner.engine.operator.StopsEarly;
 import io.sluice.runner.engine.operator.Task;
 import io.sluice.runner.engine.resource.DeviceAllocator;
 import io.sluice.runner.engine.resource.ExecutionResources;
@@ -20,7 +21,10 @@ import io.sluice.runner.engine.spill.SpillWrite;
 import io.sluice.runner.engine.spill.SpilledBlock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.Map;
@@ -107,6 +111,9 @@ public final class StreamingExecutor implements ResourceUsage {
         producer.distinctDownstream.add(consumer);
       }
       consumer.openUpstreamEdges++;
+    }
+    for (Topology.OutputLimit limit : topology.outputLimits()) {
+      ops.get(limit.operator()).rowsWanted.merge(limit.port(), limit.rows(), Math::min);
     }
     for (int[] prerequisite : topology.prerequisites()) {
       ops.get(prerequisite[0]).pendingPrerequisites++;
@@ -381,11 +388,19 @@ public final class StreamingExecutor implements ResourceUsage {
     return progressed;
   }
 
-  private static boolean drainOutputs(OpState state) {
+  private boolean drainOutputs(OpState state) {
     boolean progressed = false;
     OutputBlock output;
     while ((output = state.op.pollOutput()) != null) {
       state.stats.emitted(output.block().rows(), output.block().bytes());
+      Long wanted = state.rowsWanted.get(output.port());
+      if (wanted != null) {
+        long left = wanted - output.block().rows();
+        state.rowsWanted.put(output.port(), left);
+        if (left <= 0 && !state.stoppedEarly) {
+          stopEarly(state);
+        }
+      }
       for (OpState consumer : state.consumersOf(output.port())) {
         consumer.inputQueue.add(output.block());
         consumer.queuedBytes += output.block().bytes();
@@ -394,6 +409,31 @@ public final class StreamingExecutor implements ResourceUsage {
       progressed = true;
     }
     return progressed;
+  }
+
+  /**
+   * {@code limited}'s output is no longer wanted: it and every operator upstream whose outputs all
+   * go to stopped operators stop early, and the input queued for them is dropped. An operator that
+   * also feeds something still running (another branch, a side input) goes on.
+   */
+  private void stopEarly(OpState limited) {
+    Set<OpState> stopped = new HashSet<>();
+    // Operators are in topological order: walking back from the limited one, each operator's
+    // consumers have all been decided before it is.
+    for (int id = limited.id; id >= 0; id--) {
+      OpState state = ops.get(id);
+      boolean unwanted = state == limited
+          || (!state.distinctDownstream.isEmpty() && stopped.containsAll(state.distinctDownstream));
+      if (unwanted && !state.finished && state.op instanceof StopsEarly stops) {
+        stops.stopEarly();
+        state.stoppedEarly = true;
+        state.stats.stoppedEarly();
+        while (!state.inputQueue.isEmpty()) {
+          state.queuedBytes -= state.inputQueue.poll().bytes();
+        }
+        stopped.add(state);
+      }
+    }
   }
 
   /**
@@ -623,6 +663,9 @@ public final class StreamingExecutor implements ResourceUsage {
     /** Each consumer once, for byte accounting: a consumer wired twice holds its queue once. */
     final List<OpState> distinctDownstream = new ArrayList<>();
     final List<OpState> dependents = new ArrayList<>();
+    /** Per limited output port, the rows still wanted (see Topology.limitOutput). */
+    final Map<Integer, Long> rowsWanted = new HashMap<>();
+    boolean stoppedEarly;
     long queuedBytes;
     int openUpstreamEdges;
     int pendingPrerequisites;

@@ -20,6 +20,10 @@ public final class Topology {
   private final List<Edge> edges = new ArrayList<>();
   private final List<int[]> prerequisites = new ArrayList<>();
   private final Map<Integer, BlockCodec> inputCodecs = new HashMap<>();
+  private final List<OutputLimit> outputLimits = new ArrayList<>();
+
+  /** Once {@code rows} rows have left {@code operator} by {@code port}, no more are wanted. */
+  record OutputLimit(int operator, int port, long rows) {}
 
   /** Adds an operator; operators must be added producers first. Returns its id. */
   public int add(PhysicalOperator operator) {
@@ -55,6 +59,23 @@ public final class Topology {
   public void spillInputWith(int operator, BlockCodec codec) {
     check(operator);
     inputCodecs.put(operator, codec);
+  }
+
+  /**
+   * Whoever reads {@code operator}'s output {@code port} wants at most {@code rows} rows of it (a
+   * limit): once that many have left, the operator and the operators upstream that feed only it
+   * stop early (see {@link io.sluice.runner.engine.operator.StopsEarly}).
+   */
+  public void limitOutput(int operator, int port, long rows) {
+    check(operator);
+    if (rows < 0) {
+      throw new IllegalArgumentException(name(operator) + ": an output limit must not be negative, was " + rows);
+    }
+    outputLimits.add(new OutputLimit(operator, port, rows));
+  }
+
+  List<OutputLimit> outputLimits() {
+    return outputLimits;
   }
 
   BlockCodec inputCodec(int operator) {

@@ -515,6 +515,60 @@ class StreamingExecutorTest {
   }
 
   @Test
+  void reachedOutputLimitStopsTheOperatorAndTheSourceThatOnlyFeedsIt() throws Exception {
+    List<Integer> values = range(0, 100_000);
+    List<ListSplit> splits = split(values, 8, 10, 1);
+    Topology topology = new Topology();
+    int source = topology.add(new SourceOperator("source", splits, 2));
+    int limited = topology.add(new MapOperator("limited", mapping(v -> v + 1), 2));
+    CollectingSink sink = new CollectingSink("sink");
+    int sinkId = topology.add(sink);
+    topology.connect(source, 0, limited);
+    topology.connect(limited, 0, sinkId);
+    topology.limitOutput(limited, 0, 25);
+
+    StreamingExecutor executor = newExecutor(topology,
+        config(2, new ConcurrencyCapPolicy(), new DownstreamQueueBytesPolicy(40 * BYTES_PER_ROW)));
+    awaitSuccess(executor);
+
+    List<Integer> out = elements(sink);
+    assertTrue(out.size() >= 25, "at least the limit arrives: " + out.size());
+    int read = splits.stream().mapToInt(s -> s.reads.get()).sum() * 10;
+    assertTrue(read < values.size() / 10, "reading stopped early, but " + read + " rows were read");
+    assertTrue(values.stream().map(v -> v + 1).collect(java.util.stream.Collectors.toSet()).containsAll(out));
+    for (ListSplit s : splits) {
+      assertEquals(1, s.closes.get(), "each split closed exactly once, read or not");
+    }
+    assertTrue(executor.operatorStats().get(source).wasStoppedEarly());
+    assertTrue(executor.operatorStats().get(limited).wasStoppedEarly());
+    assertFalse(executor.operatorStats().get(sinkId).wasStoppedEarly());
+  }
+
+  @Test
+  void reachedOutputLimitDoesNotStopASourceThatAlsoFeedsAnotherBranch() throws Exception {
+    List<Integer> values = range(0, 2_000);
+    Topology topology = new Topology();
+    int source = topology.add(new SourceOperator("source", split(values, 4, 10, 1), 2));
+    int limited = topology.add(new MapOperator("limited", mapping(v -> v), 2));
+    CollectingSink limitedSink = new CollectingSink("limited-sink");
+    int limitedSinkId = topology.add(limitedSink);
+    CollectingSink everything = new CollectingSink("everything");
+    int everythingId = topology.add(everything);
+    topology.connect(source, 0, limited);
+    topology.connect(limited, 0, limitedSinkId);
+    topology.connect(source, 0, everythingId);
+    topology.limitOutput(limited, 0, 5);
+
+    StreamingExecutor executor = newExecutor(topology, config(2, new ConcurrencyCapPolicy()));
+    awaitSuccess(executor);
+
+    assertEquals(values, sorted(elements(everything)));
+    assertTrue(elements(limitedSink).size() >= 5);
+    assertTrue(executor.operatorStats().get(limited).wasStoppedEarly());
+    assertFalse(executor.operatorStats().get(source).wasStoppedEarly());
+  }
+
+  @Test
   void resourceLimitsBoundHowManyTasksRunAtOnce() throws Exception {
     // Four CPUs, but each map task holds half of the only GPU: at most two map tasks at once.
     ConcurrencyProbe probe = new ConcurrencyProbe();
