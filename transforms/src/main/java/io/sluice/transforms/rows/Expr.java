@@ -208,15 +208,27 @@ public abstract class Expr implements Serializable {
     }
   }
 
-  private static final class Arithmetic extends Expr {
-    private final Op op;
-    private final Expr left;
-    private final Expr right;
+  /** An operator between two operands. */
+  private abstract static class Binary extends Expr {
+    final Op op;
+    final Expr left;
+    final Expr right;
 
-    Arithmetic(Op op, Expr left, Expr right) {
+    Binary(Op op, Expr left, Expr right) {
       this.op = op;
-      this.left = Objects.requireNonNull(left);
-      this.right = Objects.requireNonNull(right);
+      this.left = Objects.requireNonNull(left, "operand");
+      this.right = Objects.requireNonNull(right, "operand");
+    }
+
+    @Override
+    public String toString() {
+      return "(" + left + " " + op.symbol + " " + right + ")";
+    }
+  }
+
+  private static final class Arithmetic extends Binary {
+    Arithmetic(Op op, Expr left, Expr right) {
+      super(op, left, right);
     }
 
     @Override
@@ -260,21 +272,11 @@ public abstract class Expr implements Serializable {
       };
     }
 
-    @Override
-    public String toString() {
-      return "(" + left + " " + op.symbol + " " + right + ")";
-    }
   }
 
-  private static final class Comparison extends Expr {
-    private final Op op;
-    private final Expr left;
-    private final Expr right;
-
+  private static final class Comparison extends Binary {
     Comparison(Op op, Expr left, Expr right) {
-      this.op = op;
-      this.left = Objects.requireNonNull(left);
-      this.right = Objects.requireNonNull(right);
+      super(op, left, right);
     }
 
     @Override
@@ -323,21 +325,11 @@ public abstract class Expr implements Serializable {
           && List.of(TypeName.STRING, TypeName.BOOLEAN, TypeName.DATETIME, TypeName.DECIMAL).contains(name);
     }
 
-    @Override
-    public String toString() {
-      return "(" + left + " " + op.symbol + " " + right + ")";
-    }
   }
 
-  private static final class Logic extends Expr {
-    private final Op op;
-    private final Expr left;
-    private final Expr right;
-
+  private static final class Logic extends Binary {
     Logic(Op op, Expr left, Expr right) {
-      this.op = op;
-      this.left = Objects.requireNonNull(left, "operand");
-      this.right = Objects.requireNonNull(right, "operand");
+      super(op, left, right);
     }
 
     @Override
@@ -362,10 +354,6 @@ public abstract class Expr implements Serializable {
       };
     }
 
-    @Override
-    public String toString() {
-      return "(" + left + " " + op.symbol + " " + right + ")";
-    }
   }
 
   private static Bound booleanOperand(Expr operand, Schema schema, String transform, Expr whole) {
