@@ -64,7 +64,7 @@ public final class Aggregate extends PTransform<PCollection<?>, PCollection<Row>
 
   @Override
   public PCollection<Row> expand(PCollection<?> input) {
-    String where = Columns.describe("Aggregate", getName());
+    String where = Columns.describe("Aggregate.globally", aggregates);
     PCollection<Row> rows = Columns.asRows(input, where);
     AggregatesCombineFn combineFn = new AggregatesCombineFn(aggregates, rows.getSchema(), where);
     return rows

@@ -35,7 +35,7 @@ public final class AggregateGroups extends PTransform<PCollection<?>, PCollectio
 
   @Override
   public PCollection<Row> expand(PCollection<?> input) {
-    String where = Columns.describe("GroupBy", getName());
+    String where = Columns.describe(Columns.describe("GroupBy.keys", keys) + ".aggregate", aggregates);
     PCollection<Row> rows = Columns.asRows(input, where);
     Schema inputSchema = rows.getSchema();
     Schema keySchema = Columns.keySchema(inputSchema, keys, where);

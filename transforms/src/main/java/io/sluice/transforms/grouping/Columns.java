@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.beam.sdk.coders.Coder.NonDeterministicException;
 import org.apache.beam.sdk.coders.RowCoder;
 import org.apache.beam.sdk.schemas.Schema;
@@ -18,9 +19,12 @@ import org.apache.beam.sdk.values.Row;
 final class Columns {
   private Columns() {}
 
-  /** "GroupBy 'MyStep'": how errors name a transform. */
-  static String describe(String transform, String name) {
-    return transform + " '" + name + "'";
+  /**
+   * How errors name a transform: as it was built, e.g. {@code GroupBy.keys(k).aggregate(count())}.
+   * Beam does not tell a transform the name it was applied under, and runners add that themselves.
+   */
+  static String describe(String builtAs, List<?> arguments) {
+    return builtAs + "(" + arguments.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
   }
 
   static int indexOf(Schema schema, String column, String where) {

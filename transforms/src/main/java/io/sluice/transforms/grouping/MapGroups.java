@@ -45,7 +45,7 @@ public final class MapGroups extends PTransform<PCollection<?>, PCollection<Row>
 
   @Override
   public PCollection<Row> expand(PCollection<?> input) {
-    String where = Columns.describe("GroupBy", getName());
+    String where = Columns.describe("GroupBy.keys", keys) + ".mapGroups";
     PCollection<Row> rows = Columns.asRows(input, where);
     Schema inputSchema = rows.getSchema();
     Schema keySchema = Columns.keySchema(inputSchema, keys, where);

@@ -1,6 +1,7 @@
 package io.sluice.transforms.grouping;
 
 import java.util.Collections;
+import java.util.List;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Distinct;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -35,7 +36,7 @@ public final class Unique extends PTransform<PCollection<?>, PCollection<Row>> {
 
   @Override
   public PCollection<Row> expand(PCollection<?> input) {
-    String where = Columns.describe("Unique", getName());
+    String where = Columns.describe("Unique.of", List.of(column));
     PCollection<Row> rows = Columns.asRows(input, where);
     Schema inputSchema = rows.getSchema();
     Schema valueSchema = Columns.keySchema(inputSchema, Collections.singletonList(column), where);
