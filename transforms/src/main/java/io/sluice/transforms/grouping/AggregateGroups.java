@@ -21,8 +21,9 @@ import org.apache.beam.sdk.values.Row;
  * <p>It keys each row by a Row of its key columns and runs every aggregate in one {@link
  * Combine#perKey} over a composed CombineFn, which runners lift into a partial combine before the
  * shuffle; a skewed key therefore sends one partial accumulator per bundle over the shuffle, not
- * all its rows. Beam's {@code Group.byFieldNames().aggregateField} is not used: its aggregates do
- * not skip nulls and it nests keys and values in two row fields.
+ * all its rows. Beam's {@code Group.byFieldNames().aggregateField} is not used: it hands null
+ * values to each CombineFn (Beam's Sum and Max fail on them), has no empty-group null, and nests
+ * keys and aggregates in two row fields.
  */
 public final class AggregateGroups extends PTransform<PCollection<?>, PCollection<Row>> {
   private final List<String> keys;

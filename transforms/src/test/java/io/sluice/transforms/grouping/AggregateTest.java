@@ -25,7 +25,8 @@ class AggregateTest {
   private static final List<Function<List<Row>, Object>> REFERENCES = List.of(
       rows -> (long) rows.size(), rows -> Reference.sumOfIntegers(rows, "i"), rows -> Reference.sumOfDoubles(rows, "d"),
       rows -> Reference.min(rows, "s"), rows -> Reference.max(rows, "t"), rows -> Reference.mean(rows, "d"),
-      rows -> Reference.std(rows, "d", 1), rows -> (long) rows.stream().map(row -> row.getString("s")).distinct().count());
+      rows -> Reference.std(rows, "d", 1),
+      rows -> (long) rows.stream().map(row -> row.getString("s")).distinct().count());
 
   private static Aggregate aggregates() {
     return Aggregate.globally(Agg.count(), Agg.sum("i"), Agg.sum("d"), Agg.min("s"), Agg.max("t"), Agg.mean("d"),
@@ -69,7 +70,8 @@ class AggregateTest {
         Reference.sumOfIntegers(TABLE, "i"), Reference.sumOfIntegers(TABLE, "l"), Reference.sumOfDecimals(TABLE, "dec"))
         .build());
     PAssert.thatSingleton(count).isEqualTo(Row.withSchema(count.getSchema()).addValue((long) TABLE.size()).build());
-    List<Row> expectedSpread = List.of(Row.withSchema(spread.getSchema()).addValue(Reference.std(TABLE, "i", 1)).build());
+    List<Row> expectedSpread =
+        List.of(Row.withSchema(spread.getSchema()).addValue(Reference.std(TABLE, "i", 1)).build());
     PAssert.that(spread).satisfies(actual -> {
       Reference.assertSameRows(expectedSpread, actual, 0);
       return null;

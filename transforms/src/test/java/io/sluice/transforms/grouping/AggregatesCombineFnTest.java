@@ -30,14 +30,17 @@ class AggregatesCombineFnTest {
   void partialsEncodedAndMergedInAnyOrderGiveTheReferenceResults() throws Exception {
     List<Agg> aggs = List.of(Agg.count(), Agg.count("i"), Agg.sum("i"), Agg.sum("d"), Agg.sum("dec"),
         Agg.min("i"), Agg.max("s"), Agg.min("t"), Agg.max("day"), Agg.mean("l"), Agg.std("d"), Agg.std("i", 0),
-        Agg.of(new GroupByTest.DistinctStrings("s"), "distinct(s)"), Agg.of(Max.ofIntegers(), "i", FieldType.INT32, "top"));
+        Agg.of(new GroupByTest.DistinctStrings("s"), "distinct(s)"),
+        Agg.of(Max.ofIntegers(), "i", FieldType.INT32, "top"));
     List<Function<List<Row>, Object>> references = List.of(
         rows -> (long) rows.size(), rows -> (long) Reference.nonNull(rows, "i").size(),
         rows -> Reference.sumOfIntegers(rows, "i"), rows -> Reference.sumOfDoubles(rows, "d"),
-        rows -> Reference.sumOfDecimals(rows, "dec"), rows -> Reference.min(rows, "i"), rows -> Reference.max(rows, "s"),
-        rows -> Reference.min(rows, "t"), rows -> Reference.max(rows, "day"), rows -> Reference.mean(rows, "l"),
+        rows -> Reference.sumOfDecimals(rows, "dec"), rows -> Reference.min(rows, "i"),
+        rows -> Reference.max(rows, "s"), rows -> Reference.min(rows, "t"), rows -> Reference.max(rows, "day"),
+        rows -> Reference.mean(rows, "l"),
         rows -> Reference.std(rows, "d", 1), rows -> Reference.std(rows, "i", 0),
-        rows -> (long) rows.stream().map(row -> row.getString("s")).distinct().count(), rows -> Reference.max(rows, "i"));
+        rows -> (long) rows.stream().map(row -> row.getString("s")).distinct().count(),
+        rows -> Reference.max(rows, "i"));
     AggregatesCombineFn fn = new AggregatesCombineFn(aggs, Reference.TABLE, "test");
     Coder<Object[]> coder = fn.getAccumulatorCoder(CoderRegistry.createDefault(), RowCoder.of(Reference.TABLE));
 

@@ -226,7 +226,8 @@ class GroupByTest {
 
     Pipeline p = TestRunners.pipeline("direct");
     PCollection<Row> table = table(p, "Table", TABLE);
-    assertMessage("GroupBy.keys(nope).aggregate(count()): unknown column 'nope'; the input has columns " + Reference.TABLE.getFieldNames(),
+    assertMessage("GroupBy.keys(nope).aggregate(count()): unknown column 'nope'; the input has columns "
+        + Reference.TABLE.getFieldNames(),
         () -> table.apply("UnknownKey", GroupBy.keys("nope").count()));
     assertMessage("GroupBy.keys(k).aggregate(count(), max(x)): unknown column 'x'",
         () -> table.apply("UnknownColumn", GroupBy.keys("k").aggregate(Agg.count(), Agg.max("x"))));

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.Schema.FieldType;
 import org.apache.beam.sdk.schemas.logicaltypes.SqlTypes;
@@ -79,7 +80,7 @@ final class Reference {
     return Row.withSchema(TABLE).addValues(values).build();
   }
 
-  private static Object maybe(Random random, java.util.function.Supplier<Object> value) {
+  private static Object maybe(Random random, Supplier<Object> value) {
     return random.nextInt(5) == 0 ? null : value.get();
   }
 

@@ -71,7 +71,8 @@ class StdTest {
       return null;
     });
     PAssert.thatSingleton(global).satisfies(row -> {
-      assertTrue(Reference.close(expectedGlobal, row.getDouble("std(x)"), 1e-9), row + " vs two-pass " + expectedGlobal);
+      assertTrue(Reference.close(expectedGlobal, row.getDouble("std(x)"), 1e-9),
+          row + " vs two-pass " + expectedGlobal);
       return null;
     });
     assertEquals(PipelineResult.State.DONE, p.run().waitUntilFinish());
