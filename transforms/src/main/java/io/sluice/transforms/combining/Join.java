@@ -42,7 +42,8 @@ import org.apache.beam.sdk.values.TupleTagList;
  * columns of a side that may be missing are nullable. Semi and anti joins give the left rows as
  * they are. A non-key column name on both sides takes the suffixes: Ray's default is none, which
  * would give duplicate names that a Beam schema cannot hold, so such a join needs {@link
- * #withSuffixes}. Key columns must have equal types on both sides (nullability may differ).
+ * #withSuffixes}. Key columns must have equal types on both sides (nullability may differ);
+ * floating-point keys compare as numbers (-0.0 matches 0.0), and NaN matches NaN.
  *
  * <p>All the rows of one key meet on one worker, and that key's right rows are held in memory
  * while its left rows stream past them, so a key holding most of the rows (skew) runs on one
@@ -50,7 +51,7 @@ import org.apache.beam.sdk.values.TupleTagList;
  */
 public final class Join extends PTransform<PCollection<Row>, PCollection<Row>> {
   /** The text appended to the names of columns found on both sides, per side ("" for none). */
-  public record Suffixes(String left, String right) implements Serializable {
+  record Suffixes(String left, String right) implements Serializable {
     static final Suffixes NONE = new Suffixes("", "");
   }
 

@@ -30,8 +30,8 @@ public enum JoinType {
     return this == LEFT_SEMI || this == LEFT_ANTI;
   }
 
-  /** Ray Data's name for this join type. */
-  public String rayName() {
+  /** Ray Data's name for this join type, for messages. */
+  String rayName() {
     return name().toLowerCase(java.util.Locale.ROOT);
   }
 }

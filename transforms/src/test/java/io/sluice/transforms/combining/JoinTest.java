@@ -108,7 +108,6 @@ class JoinTest {
     List<Case> cases = List.of(
         new Case("EmptyLeft", List.of(), rightRows()),
         new Case("EmptyRight", leftRows(), List.of()),
-        new Case("BothEmpty", List.of(), List.of()),
         new Case("SingleMatch", oneLeft, oneRight),
         new Case("SingleNoMatch", oneLeft, otherRight));
     for (Case c : cases) {
