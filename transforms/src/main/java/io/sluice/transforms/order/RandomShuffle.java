@@ -77,11 +77,17 @@ public final class RandomShuffle extends PTransform<PCollection<Row>, PCollectio
       throw new IllegalArgumentException(transform + " adds an index column, so its input needs a schema; "
           + "shuffle other elements with RandomShuffle.withSeed(seed).elements()");
     }
+    requireShufflable(transform, input);
     Schema output = IndexedRows.withIndexColumn(transform, input.getSchema(), indexColumn);
     return input
         .apply("Permute", new Elements<Row>(seed, partitions))
         .apply("AppendIndex", ParDo.of(new IndexedRows.AppendIndexFn(output)))
         .setRowSchema(output);
+  }
+
+  private static void requireShufflable(String transform, PCollection<?> input) {
+    RangeIndex.requireGlobalWindow(transform, input);
+    EncodedHash.requireDeterministic(transform, input.getCoder());
   }
 
   /**
@@ -104,10 +110,8 @@ public final class RandomShuffle extends PTransform<PCollection<Row>, PCollectio
 
     @Override
     public PCollection<KV<Long, T>> expand(PCollection<T> input) {
-      String transform = "RandomShuffle '" + getName() + "'";
-      RangeIndex.requireGlobalWindow(transform, input);
+      requireShufflable("RandomShuffle '" + getName() + "'", input);
       Coder<T> coder = input.getCoder();
-      EncodedHash.requireDeterministic(transform, coder);
       long chosenSeed = seed != null ? seed : new SecureRandom().nextLong();
       return input
           .apply("HashKeys", ParDo.of(new HashKeyFn<>(coder, chosenSeed)))

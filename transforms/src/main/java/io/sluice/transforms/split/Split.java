@@ -48,7 +48,8 @@ public final class Split<T> extends PTransform<PCollection<T>, PCollectionList<T
   @Override
   public PCollectionList<T> expand(PCollection<T> input) {
     int n = parts;
-    return input.apply("Split", new PositionSplit<>("Split '" + getName() + "'", seed, parts, total -> equalCuts(total, n)));
+    return input.apply("Split",
+        new PositionSplit<>("Split '" + getName() + "'", seed, parts, total -> equalCuts(total, n)));
   }
 
   /** floor(i * total / parts) for i = 1 .. parts-1, exact for any total. */

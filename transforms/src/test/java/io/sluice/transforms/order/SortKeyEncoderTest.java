@@ -93,7 +93,10 @@ class SortKeyEncoderTest {
 
   @Test
   void columnsOrderAsATupleEvenWhenOneValueIsAPrefixOfAnother() {
-    Schema schema = Schema.builder().addNullableField("s", FieldType.STRING).addNullableField("n", FieldType.INT32).build();
+    Schema schema = Schema.builder()
+        .addNullableField("s", FieldType.STRING)
+        .addNullableField("n", FieldType.INT32)
+        .build();
     List<Row> rows = new ArrayList<>();
     for (String s : Arrays.asList(null, "", "a", "a\0", "ab", "b")) {
       for (Integer n : Arrays.asList(null, -1, 0, 7)) {
@@ -101,7 +104,8 @@ class SortKeyEncoderTest {
       }
     }
     SortKeyEncoder encoder = SortKeyEncoder.of("test", schema, List.of("s", "n"), List.of(false, true));
-    Comparator<Row> expected = ExpectedOrder.<String>ascending("s").thenComparing(ExpectedOrder.<Integer>descending("n"));
+    Comparator<Row> expected =
+        ExpectedOrder.<String>ascending("s").thenComparing(ExpectedOrder.<Integer>descending("n"));
     for (Row a : rows) {
       for (Row b : rows) {
         assertEquals(Integer.signum(expected.compare(a, b)),

@@ -64,10 +64,10 @@ class SortTest {
     List<Row> rows = scores();
     PCollection<Row> input = p.apply(Create.of(rows).withRowSchema(SCORES));
 
-    PAssert.that(input.apply("Ascending", Sort.by("score")))
-        .containsInAnyOrder(ExpectedOrder.sorted(rows, SCORES, SCORES_CODER, ExpectedOrder.ascending("score"), "row_index"));
-    PAssert.that(input.apply("Descending", Sort.by("score").descending().withIndexColumn("rank")))
-        .containsInAnyOrder(ExpectedOrder.sorted(rows, SCORES, SCORES_CODER, ExpectedOrder.descending("score"), "rank"));
+    PAssert.that(input.apply("Ascending", Sort.by("score"))).containsInAnyOrder(
+        ExpectedOrder.sorted(rows, SCORES, SCORES_CODER, ExpectedOrder.ascending("score"), "row_index"));
+    PAssert.that(input.apply("Descending", Sort.by("score").descending().withIndexColumn("rank"))).containsInAnyOrder(
+        ExpectedOrder.sorted(rows, SCORES, SCORES_CODER, ExpectedOrder.descending("score"), "rank"));
     Comparator<Row> teamThenBestScore = ExpectedOrder.<String>ascending("team")
         .thenComparing(ExpectedOrder.<Double>descending("score"));
     PAssert.that(input.apply("TwoKeys", Sort.by("team", "score").descending(false, true).withPartitions(3)))

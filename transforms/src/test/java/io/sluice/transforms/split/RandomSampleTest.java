@@ -84,7 +84,8 @@ class RandomSampleTest {
     });
     PAssert.that(p.apply("Rows", Create.of(rows).withRowSchema(schema)).apply("SampleRows", RandomSample.of(0.5, 3)))
         .containsInAnyOrder(kept(rows, SchemaCoder.of(schema), 3, 0.5));
-    PAssert.that(p.apply("Empty", Create.empty(VarIntCoder.of())).apply("SampleEmpty", RandomSample.of(0.5, 3))).empty();
+    PAssert.that(p.apply("Empty", Create.empty(VarIntCoder.of())).apply("SampleEmpty", RandomSample.of(0.5, 3)))
+        .empty();
     assertEquals(PipelineResult.State.DONE, p.run().waitUntilFinish());
   }
 

@@ -94,7 +94,8 @@ class SplitTest {
     Pipeline p = TestRunners.pipeline(runner);
     assertParts(p.apply("Three", Create.of(three)).apply("IntoFive", Split.into(5)),
         expectedEqualParts(three, Split.DEFAULT_SEED, 5));
-    PCollectionList<Integer> emptyParts = p.apply("Empty", Create.empty(VarIntCoder.of())).apply("IntoTwo", Split.into(2));
+    PCollectionList<Integer> emptyParts =
+        p.apply("Empty", Create.empty(VarIntCoder.of())).apply("IntoTwo", Split.into(2));
     PAssert.that(emptyParts.get(0)).empty();
     PAssert.that(emptyParts.get(1)).empty();
     PCollectionList<Integer> whole = p.apply("Single", Create.of(7)).apply("IntoOne", Split.into(1));
@@ -125,8 +126,10 @@ class SplitTest {
 
   @Test
   void proportionalCutsMoveDownLikeRaysSoMiddlePartsAreNotEmpty() {
-    // floor(100 * [0.1, 0.105, 0.405]) = [10, 10, 40]: the second part would be empty, so Ray moves the first cut to 9.
-    assertArrayEquals(new long[] {9, 10, 40}, SplitProportionately.proportionalCuts(100, new double[] {0.1, 0.005, 0.3}));
+    // floor(100 * [0.1, 0.105, 0.405]) = [10, 10, 40]: the second part would be empty, so Ray moves the
+    // first cut down to 9.
+    assertArrayEquals(new long[] {9, 10, 40},
+        SplitProportionately.proportionalCuts(100, new double[] {0.1, 0.005, 0.3}));
     // Too few rows to fill every part: Ray raises; here the leading parts stay empty.
     assertArrayEquals(new long[] {0, 0, 2}, SplitProportionately.proportionalCuts(3, new double[] {0.1, 0.1, 0.5}));
     assertArrayEquals(new long[] {0}, SplitProportionately.proportionalCuts(0, new double[] {0.5}));
