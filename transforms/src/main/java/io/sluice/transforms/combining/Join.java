@@ -140,7 +140,7 @@ public final class Join extends PTransform<PCollection<Row>, PCollection<Row>> {
 
   @Override
   public PCollection<Row> expand(PCollection<Row> left) {
-    String transform = "Join '" + getName() + "' (" + type.rayName() + ")";
+    String transform = "Join (" + type.rayName() + ")";
     if (leftKeys.isEmpty()) {
       throw new IllegalArgumentException(transform + " has no key columns: name them with on(\"id\")");
     }

@@ -65,12 +65,12 @@ public final class Union<T> extends PTransform<PInput, PCollection<T>> {
       PCollection<T> typed = (PCollection<T>) first;
       inputs.add(typed);
     } else if (!(input instanceof PBegin)) {
-      throw new IllegalArgumentException("Union '" + getName() + "' applies to a PCollection or to the pipeline, "
+      throw new IllegalArgumentException("Union applies to a PCollection or to the pipeline, "
           + "not to " + input.getClass().getSimpleName());
     }
     inputs.addAll(others);
     if (inputs.isEmpty()) {
-      throw new IllegalArgumentException("Union '" + getName() + "' has no inputs: give some to Union.of(...)");
+      throw new IllegalArgumentException("Union has no inputs: give some to Union.of(...)");
     }
     PCollection<T> first = inputs.get(0);
     for (PCollection<T> other : inputs.subList(1, inputs.size())) {
@@ -80,7 +80,7 @@ public final class Union<T> extends PTransform<PInput, PCollection<T>> {
   }
 
   private void checkSameShape(PCollection<T> first, PCollection<T> other) {
-    String transform = "Union '" + getName() + "'";
+    String transform = "Union";
     if (first.hasSchema() || other.hasSchema()) {
       String otherSchema = other.hasSchema() ? Inputs.describe(other.getSchema()) : "no schema";
       String firstSchema = first.hasSchema() ? Inputs.describe(first.getSchema()) : "no schema";

@@ -73,7 +73,7 @@ public final class Zip extends PTransform<PCollection<Row>, PCollection<Row>> {
 
   @Override
   public PCollection<Row> expand(PCollection<Row> left) {
-    String transform = "Zip '" + getName() + "'";
+    String transform = "Zip";
     Schema leftSchema = Inputs.schemaOf(left, transform, "left");
     Schema rightSchema = Inputs.schemaOf(right, transform, "right");
     int leftIndex = indexColumn(leftSchema, transform, "left");

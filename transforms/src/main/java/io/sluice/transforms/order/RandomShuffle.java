@@ -72,7 +72,7 @@ public final class RandomShuffle extends PTransform<PCollection<Row>, PCollectio
 
   @Override
   public PCollection<Row> expand(PCollection<Row> input) {
-    String transform = "RandomShuffle '" + getName() + "'";
+    String transform = "RandomShuffle";
     if (!input.hasSchema()) {
       throw new IllegalArgumentException(transform + " adds an index column, so its input needs a schema; "
           + "shuffle other elements with RandomShuffle.withSeed(seed).elements()");
@@ -110,7 +110,7 @@ public final class RandomShuffle extends PTransform<PCollection<Row>, PCollectio
 
     @Override
     public PCollection<KV<Long, T>> expand(PCollection<T> input) {
-      requireShufflable("RandomShuffle '" + getName() + "'", input);
+      requireShufflable("RandomShuffle", input);
       Coder<T> coder = input.getCoder();
       long chosenSeed = seed != null ? seed : new SecureRandom().nextLong();
       return input

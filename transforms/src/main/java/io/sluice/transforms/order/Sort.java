@@ -111,7 +111,7 @@ public final class Sort extends PTransform<PCollection<Row>, PCollection<Row>> {
 
   @Override
   public PCollection<Row> expand(PCollection<Row> input) {
-    String transform = "Sort '" + getName() + "'";
+    String transform = "Sort";
     if (!input.hasSchema()) {
       throw new IllegalArgumentException(transform + " sorts rows by column: its input needs a schema "
           + "(e.g. Create.of(rows).withRowSchema(schema))");

@@ -52,7 +52,7 @@ public final class RandomSample<T> extends PTransform<PCollection<T>, PCollectio
   @Override
   public PCollection<T> expand(PCollection<T> input) {
     Coder<T> coder = input.getCoder();
-    EncodedHash.requireDeterministic("RandomSample '" + getName() + "'", coder);
+    EncodedHash.requireDeterministic("RandomSample", coder);
     long chosenSeed = seed != null ? seed : new SecureRandom().nextLong();
     return input.apply("Sample", ParDo.of(new SampleFn<>(coder, chosenSeed, fraction))).setCoder(coder);
   }

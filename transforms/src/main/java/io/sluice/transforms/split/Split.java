@@ -49,7 +49,7 @@ public final class Split<T> extends PTransform<PCollection<T>, PCollectionList<T
   public PCollectionList<T> expand(PCollection<T> input) {
     int n = parts;
     return input.apply("Split",
-        new PositionSplit<>("Split '" + getName() + "'", seed, parts, total -> equalCuts(total, n)));
+        new PositionSplit<>("Split", seed, parts, total -> equalCuts(total, n)));
   }
 
   /** floor(i * total / parts) for i = 1 .. parts-1, exact for any total. */

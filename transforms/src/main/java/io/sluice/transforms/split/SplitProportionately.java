@@ -57,7 +57,7 @@ public final class SplitProportionately<T> extends PTransform<PCollection<T>, PC
   @Override
   public PCollectionList<T> expand(PCollection<T> input) {
     double[] shares = proportions;
-    return input.apply("Split", new PositionSplit<>("SplitProportionately '" + getName() + "'", seed,
+    return input.apply("Split", new PositionSplit<>("SplitProportionately", seed,
         shares.length + 1, total -> proportionalCuts(total, shares)));
   }
 

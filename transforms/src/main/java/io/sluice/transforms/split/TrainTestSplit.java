@@ -63,7 +63,7 @@ public final class TrainTestSplit<T> extends PTransform<PCollection<T>, TrainTes
         ? total -> new long[] {Math.max(0, total - rows)}
         : total -> new long[] {(long) (total * (1 - fraction))};
     PCollectionList<T> parts = input.apply("Split",
-        new PositionSplit<>("TrainTestSplit '" + getName() + "'", seed, 2, cuts));
+        new PositionSplit<>("TrainTestSplit", seed, 2, cuts));
     return new Result<>(input.getPipeline(), parts.get(0), parts.get(1));
   }
 
