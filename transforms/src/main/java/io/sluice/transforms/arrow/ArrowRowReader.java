@@ -100,6 +100,11 @@ public final class ArrowRowReader {
   }
 
   /** Reads {@code root} as rows of the Beam schema {@link ArrowSchemas} derives from it. */
+  public static ArrowRowReader of(VectorSchemaRoot root) {
+    return of(root, (DictionaryProvider) null);
+  }
+
+  /** As {@link #of(VectorSchemaRoot)}, decoding dictionary-encoded columns with {@code dictionaries}. */
   public static ArrowRowReader of(VectorSchemaRoot root, DictionaryProvider dictionaries) {
     return new ArrowRowReader(root, ArrowSchemas.toBeamSchema(root.getSchema(), dictionaries), dictionaries);
   }

@@ -38,6 +38,6 @@ public final class ArrowRows {
 
   /** The rows of {@code root} as Beam rows of the schema {@link ArrowSchemas} derives from it. */
   public static List<Row> toRows(VectorSchemaRoot root) {
-    return ArrowRowReader.of(root, (org.apache.arrow.vector.dictionary.DictionaryProvider) null).readAll();
+    return ArrowRowReader.of(root).readAll();
   }
 }
