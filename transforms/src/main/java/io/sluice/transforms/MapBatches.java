@@ -2,11 +2,17 @@ package io.sluice.transforms;
 
 import io.sluice.runner.ActorPoolHint;
 import io.sluice.runner.BatchSizeHint;
+import io.sluice.transforms.arrow.ArrowBatchFunction;
+import io.sluice.transforms.arrow.ArrowFormatUdf;
+import io.sluice.transforms.arrow.ArrowSchemas;
+import io.sluice.transforms.arrow.ArrowUdfFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.RowCoder;
+import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -14,6 +20,7 @@ import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.resourcehints.ResourceHints;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
 import org.joda.time.Instant;
 
 /**
@@ -28,6 +35,20 @@ import org.joda.time.Instant;
  *     .withOutputCoder(SerializableCoder.of(float[].class)));
  * }</pre>
  *
+ * <p>Batch formats (Ray Data's {@code batch_format}): {@code List<T>} for any elements ({@link #of},
+ * {@link #ofClass}); {@code List<Row>} for a schema'd PCollection, the same with {@code T = Row}
+ * and {@link #withOutputSchema} giving the output its schema and coder; and Arrow ({@link
+ * #ofArrow}, {@link #ofArrowClass}): the UDF receives each batch of a schema'd PCollection as an
+ * Arrow {@code VectorSchemaRoot} and returns one, read back as rows of the declared output schema
+ * (types mapped as in {@link ArrowSchemas}; who closes what is in {@link ArrowBatchFunction}).
+ * Arrow batches are copied from and to rows: no runner hands a DoFn Arrow blocks yet, so Ray's
+ * zero-copy batches have no counterpart here.
+ *
+ * <pre>{@code
+ * PCollection<Row> scored = rows.apply(MapBatches.ofArrow(AddScore::apply)
+ *     .withBatchSize(1024).withOutputSchema(SCORED));
+ * }</pre>
+ *
  * <p>It expands into one ParDo that batches elements per window, flushing a short batch when its
  * bundle ends, and carries its needs as Beam resource hints (accelerator, cpu_count, min_ram) plus
  * Sluice's actor-pool and batch-size hints, which other runners ignore. So every runner gives the
@@ -39,6 +60,8 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
   // Set only while a new transform is built (of, ofClass, and the copy each with-method returns).
   private SerializableFunction<List<InputT>, List<OutputT>> function;
   private UdfFactory<InputT, OutputT> factory;
+  private ArrowUdfFactory arrowFactory;
+  private boolean arrowClassUdf;
   private int batchSize;
   private ActorPool actorPool;
   private TaskPool taskPool;
@@ -47,6 +70,7 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
   private long memoryBytes;
   private boolean preservesRowCount;
   private Coder<OutputT> outputCoder;
+  private Schema outputSchema;
 
   private MapBatches() {}
 
@@ -55,6 +79,8 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
     MapBatches<InputT, OutputT> copy = new MapBatches<>();
     copy.function = function;
     copy.factory = factory;
+    copy.arrowFactory = arrowFactory;
+    copy.arrowClassUdf = arrowClassUdf;
     copy.batchSize = batchSize;
     copy.actorPool = actorPool;
     copy.taskPool = taskPool;
@@ -63,6 +89,7 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
     copy.memoryBytes = memoryBytes;
     copy.preservesRowCount = preservesRowCount;
     copy.outputCoder = outputCoder;
+    copy.outputSchema = outputSchema;
     return copy;
   }
 
@@ -87,6 +114,31 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
     return transform;
   }
 
+  /**
+   * An Arrow function UDF over a schema'd PCollection: each batch arrives as a VectorSchemaRoot of
+   * the input schema, and the root it returns is read as rows of {@link #withOutputSchema}'s
+   * schema, which is required.
+   */
+  public static <InputT> MapBatches<InputT, Row> ofArrow(ArrowBatchFunction function) {
+    if (function == null) {
+      throw new IllegalArgumentException("MapBatches.ofArrow: function must not be null");
+    }
+    MapBatches<InputT, Row> transform = new MapBatches<>();
+    transform.arrowFactory = ArrowFormatUdf.udfs(function);
+    return transform;
+  }
+
+  /** An Arrow class UDF: as {@link #ofArrow}, each instance set up once; needs an actor pool. */
+  public static <InputT> MapBatches<InputT, Row> ofArrowClass(ArrowUdfFactory factory) {
+    if (factory == null) {
+      throw new IllegalArgumentException("MapBatches.ofArrowClass: factory must not be null");
+    }
+    MapBatches<InputT, Row> transform = new MapBatches<>();
+    transform.arrowFactory = factory;
+    transform.arrowClassUdf = true;
+    return transform;
+  }
+
   /** Exactly this many elements per batch (only the last may be smaller on SluiceRunner). Required with GPUs. */
   public MapBatches<InputT, OutputT> withBatchSize(int size) {
     if (size <= 0) {
@@ -99,8 +151,8 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
 
   /** Runs the class UDF on long-lived actors, autoscaled within the pool's sizes. */
   public MapBatches<InputT, OutputT> withActorPool(ActorPool pool) {
-    if (factory == null) {
-      throw new IllegalArgumentException("MapBatches withActorPool needs a class UDF (MapBatches.ofClass): "
+    if (!isClassUdf()) {
+      throw new IllegalArgumentException("MapBatches withActorPool needs a class UDF (MapBatches.ofClass or ofArrowClass): "
           + "a function has no state for an actor to keep");
     }
     MapBatches<InputT, OutputT> next = copy();
@@ -110,8 +162,8 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
 
   /** Runs the function UDF as stateless tasks, at most {@code pool.size()} at once. */
   public MapBatches<InputT, OutputT> withTaskPool(TaskPool pool) {
-    if (factory != null) {
-      throw new IllegalArgumentException("MapBatches withTaskPool needs a function UDF (MapBatches.of): "
+    if (isClassUdf()) {
+      throw new IllegalArgumentException("MapBatches withTaskPool needs a function UDF (MapBatches.of or ofArrow): "
           + "a class UDF runs on an actor pool (withActorPool)");
     }
     MapBatches<InputT, OutputT> next = copy();
@@ -159,9 +211,39 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
 
   /** The coder of the UDF's outputs, which cannot be inferred from a UDF's erased types. */
   public MapBatches<InputT, OutputT> withOutputCoder(Coder<OutputT> coder) {
+    if (arrowFactory != null) {
+      throw new IllegalArgumentException("MapBatches withOutputCoder does not apply to an Arrow UDF, whose "
+          + "outputs are rows: set withOutputSchema(schema)");
+    }
+    if (outputSchema != null) {
+      throw new IllegalArgumentException("MapBatches has an output schema, which sets its coder: "
+          + "set withOutputSchema or withOutputCoder, not both");
+    }
     MapBatches<InputT, OutputT> next = copy();
     next.outputCoder = coder;
     return next;
+  }
+
+  /**
+   * The schema of the output rows, which then get a schema coder (so schema transforms apply
+   * downstream). Required for an Arrow UDF; for a UDF returning {@code List<Row>}, every output row
+   * is checked to have this schema.
+   */
+  public MapBatches<InputT, OutputT> withOutputSchema(Schema schema) {
+    if (schema == null) {
+      throw new IllegalArgumentException("MapBatches withOutputSchema: schema must not be null");
+    }
+    if (outputCoder != null) {
+      throw new IllegalArgumentException("MapBatches has an output coder: set withOutputSchema or "
+          + "withOutputCoder, not both");
+    }
+    MapBatches<InputT, OutputT> next = copy();
+    next.outputSchema = schema;
+    return next;
+  }
+
+  private boolean isClassUdf() {
+    return factory != null || arrowClassUdf;
   }
 
   @Override
@@ -170,14 +252,19 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
       throw new IllegalArgumentException("MapBatches '" + getName() + "' requests " + gpus
           + " GPUs but no batch size: set withBatchSize(n), as Ray Data requires for GPU UDFs");
     }
-    if (factory != null && actorPool == null) {
+    if (isClassUdf() && actorPool == null) {
       throw new IllegalArgumentException("MapBatches '" + getName()
           + "' has a class UDF but no actor pool: set withActorPool(ActorPool.of(min, max))");
     }
-    if (outputCoder == null) {
+    if (arrowFactory != null && outputSchema == null) {
       throw new IllegalArgumentException("MapBatches '" + getName()
-          + "' needs withOutputCoder(coder): a UDF's output type cannot be inferred");
+          + "' has an Arrow UDF but no output schema: set withOutputSchema(schema) for the rows it returns");
     }
+    if (outputCoder == null && outputSchema == null) {
+      throw new IllegalArgumentException("MapBatches '" + getName()
+          + "' needs withOutputCoder(coder) or, for rows, withOutputSchema(schema): a UDF's output type cannot be inferred");
+    }
+    UdfFactory<InputT, OutputT> udfs = arrowFactory != null ? arrowFormat(input) : factory;
     ResourceHints hints = ResourceHints.create();
     if (cpus >= 0) {
       hints = hints.withCPUCount(cpus);
@@ -199,9 +286,37 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
           actorPool.config().initialSize(), actorPool.config().maxTasksInFlightPerActor()));
     }
     return input
-        .apply("Batches", ParDo.of(new BatchingFn<>(getName(), function, factory, batchSize, preservesRowCount))
+        .apply("Batches", ParDo.of(new BatchingFn<>(getName(), function, udfs, batchSize, preservesRowCount, outputSchema))
             .setResourceHints(hints))
-        .setCoder(outputCoder);
+        .setCoder(outputCoder != null ? outputCoder : rowCoder(outputSchema));
+  }
+
+  /** The Arrow UDF wrapped as a UDF over elements, once the input's schema is known. */
+  @SuppressWarnings("unchecked")
+  private UdfFactory<InputT, OutputT> arrowFormat(PCollection<InputT> input) {
+    if (!input.hasSchema()) {
+      throw new IllegalArgumentException("MapBatches '" + getName() + "' has an Arrow UDF, which needs a schema'd "
+          + "input (rows, or a type with a schema), but " + input.getName() + " has coder " + input.getCoder());
+    }
+    checkArrowForm("input", input.getSchema());
+    checkArrowForm("output", outputSchema);
+    ArrowFormatUdf.Format<InputT> format =
+        new ArrowFormatUdf.Format<>(getName(), input.getSchema(), input.getToRowFunction(), outputSchema);
+    return (UdfFactory<InputT, OutputT>) (UdfFactory<InputT, ?>) ArrowFormatUdf.factory(format, arrowFactory);
+  }
+
+  private void checkArrowForm(String side, Schema schema) {
+    try {
+      ArrowSchemas.toArrowSchema(schema);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("MapBatches '" + getName() + "': the " + side + " schema has no Arrow form: "
+          + e.getMessage(), e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <OutputT> Coder<OutputT> rowCoder(Schema schema) {
+    return (Coder<OutputT>) (Coder<?>) RowCoder.of(schema);
   }
 
   /**
@@ -216,16 +331,19 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
     private final UdfFactory<InputT, OutputT> factory;
     private final int batchSize;
     private final boolean preservesRowCount;
+    /** Set when outputs are rows: each is checked to have it, as their coder encodes by position. */
+    private final Schema outputSchema;
     private transient BatchUdf<InputT, OutputT> udf;
     private transient Map<BoundedWindow, Batch<InputT>> batches;
 
     BatchingFn(String transform, SerializableFunction<List<InputT>, List<OutputT>> function,
-        UdfFactory<InputT, OutputT> factory, int batchSize, boolean preservesRowCount) {
+        UdfFactory<InputT, OutputT> factory, int batchSize, boolean preservesRowCount, Schema outputSchema) {
       this.transform = transform;
       this.function = function;
       this.factory = factory;
       this.batchSize = batchSize;
       this.preservesRowCount = preservesRowCount;
+      this.outputSchema = outputSchema;
     }
 
     @Setup
@@ -279,7 +397,21 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
         throw new IllegalStateException("MapBatches (" + transform + ") declares preservesRowCount(), but its UDF "
             + "returned " + outputs.size() + " rows for a batch of " + batch.size());
       }
+      if (outputSchema != null) {
+        for (OutputT output : outputs) {
+          checkSchema(output);
+        }
+      }
       return outputs;
+    }
+
+    private void checkSchema(OutputT output) {
+      Schema schema = output instanceof Row row ? row.getSchema() : null;
+      if (schema != outputSchema && !outputSchema.equals(schema)) {
+        throw new IllegalStateException("MapBatches (" + transform + ") declares withOutputSchema, but its UDF "
+            + "returned " + (schema == null ? "a " + (output == null ? "null" : output.getClass().getName())
+            : "a row of another schema: " + schema) + "; the output schema is " + outputSchema);
+      }
     }
   }
 
