@@ -6,6 +6,7 @@ import io.sluice.transforms.arrow.ArrowBatchFunction;
 import io.sluice.transforms.arrow.ArrowFormatUdf;
 import io.sluice.transforms.arrow.ArrowSchemas;
 import io.sluice.transforms.arrow.ArrowUdfFactory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -63,11 +64,9 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
   private ArrowUdfFactory arrowFactory;
   private boolean arrowClassUdf;
   private int batchSize;
+  private Duration maxBatchDelay;
   private ActorPool actorPool;
-  private TaskPool taskPool;
-  private int cpus = -1;
-  private double gpus;
-  private long memoryBytes;
+  private Compute compute = Compute.DEFAULT;
   private boolean preservesRowCount;
   private Coder<OutputT> outputCoder;
   private Schema outputSchema;
@@ -82,11 +81,9 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
     copy.arrowFactory = arrowFactory;
     copy.arrowClassUdf = arrowClassUdf;
     copy.batchSize = batchSize;
+    copy.maxBatchDelay = maxBatchDelay;
     copy.actorPool = actorPool;
-    copy.taskPool = taskPool;
-    copy.cpus = cpus;
-    copy.gpus = gpus;
-    copy.memoryBytes = memoryBytes;
+    copy.compute = compute;
     copy.preservesRowCount = preservesRowCount;
     copy.outputCoder = outputCoder;
     copy.outputSchema = outputSchema;
@@ -149,6 +146,21 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
     return next;
   }
 
+  /**
+   * The longest a partial batch waits for more elements: when an element arrives and the batch's
+   * first element has waited this long, the batch goes to the UDF short. Bundle ends always flush,
+   * so this matters where elements trickle in within a bundle (a slow step fused before this one);
+   * on SluiceRunner bundles arrive as whole batches.
+   */
+  public MapBatches<InputT, OutputT> withMaxBatchDelay(Duration delay) {
+    if (delay == null || delay.isNegative() || delay.isZero()) {
+      throw new IllegalArgumentException("MapBatches maxBatchDelay must be positive, was " + delay);
+    }
+    MapBatches<InputT, OutputT> next = copy();
+    next.maxBatchDelay = delay;
+    return next;
+  }
+
   /** Runs the class UDF on long-lived actors, autoscaled within the pool's sizes. */
   public MapBatches<InputT, OutputT> withActorPool(ActorPool pool) {
     if (!isClassUdf()) {
@@ -167,38 +179,28 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
           + "a class UDF runs on an actor pool (withActorPool)");
     }
     MapBatches<InputT, OutputT> next = copy();
-    next.taskPool = pool;
+    next.compute = compute.withConcurrency(pool.size());
     return next;
   }
 
   /** CPUs each task or actor holds while it works (Beam's cpu_count hint). */
   public MapBatches<InputT, OutputT> withCpus(int count) {
-    if (count < 0) {
-      throw new IllegalArgumentException("MapBatches cpus must be >= 0, was " + count);
-    }
     MapBatches<InputT, OutputT> next = copy();
-    next.cpus = count;
+    next.compute = compute.withCpus(count);
     return next;
   }
 
   /** GPUs each actor holds; a fraction below 1 shares a device (Beam's accelerator hint). */
   public MapBatches<InputT, OutputT> withGpus(double count) {
-    if (!(count >= 0) || (count > 1 && count != Math.rint(count))) {
-      throw new IllegalArgumentException(
-          "MapBatches gpus must be a share below 1 (e.g. 0.5) or a whole number, was " + count);
-    }
     MapBatches<InputT, OutputT> next = copy();
-    next.gpus = count;
+    next.compute = compute.withGpus(count);
     return next;
   }
 
   /** Bytes of memory each task or actor needs (Beam's min_ram hint). */
   public MapBatches<InputT, OutputT> withMemory(long bytes) {
-    if (bytes < 0) {
-      throw new IllegalArgumentException("MapBatches memory must be >= 0 bytes, was " + bytes);
-    }
     MapBatches<InputT, OutputT> next = copy();
-    next.memoryBytes = bytes;
+    next.compute = compute.withMemory(bytes);
     return next;
   }
 
@@ -248,36 +250,24 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
 
   @Override
   public PCollection<OutputT> expand(PCollection<InputT> input) {
-    if (gpus > 0 && batchSize == 0) {
-      throw new IllegalArgumentException("MapBatches '" + getName() + "' requests " + gpus
+    if (compute.gpus() > 0 && batchSize == 0) {
+      throw new IllegalArgumentException("MapBatches requests " + compute.gpus()
           + " GPUs but no batch size: set withBatchSize(n), as Ray Data requires for GPU UDFs");
     }
     if (isClassUdf() && actorPool == null) {
-      throw new IllegalArgumentException("MapBatches '" + getName()
-          + "' has a class UDF but no actor pool: set withActorPool(ActorPool.of(min, max))");
+      throw new IllegalArgumentException("MapBatches "
+          + "has a class UDF but no actor pool: set withActorPool(ActorPool.of(min, max))");
     }
     if (arrowFactory != null && outputSchema == null) {
-      throw new IllegalArgumentException("MapBatches '" + getName()
-          + "' has an Arrow UDF but no output schema: set withOutputSchema(schema) for the rows it returns");
+      throw new IllegalArgumentException("MapBatches "
+          + "has an Arrow UDF but no output schema: set withOutputSchema(schema) for the rows it returns");
     }
     if (outputCoder == null && outputSchema == null) {
-      throw new IllegalArgumentException("MapBatches '" + getName()
-          + "' needs withOutputCoder(coder) or, for rows, withOutputSchema(schema): a UDF's output type cannot be inferred");
+      throw new IllegalArgumentException("MapBatches "
+          + "needs withOutputCoder(coder) or, for rows, withOutputSchema(schema): a UDF's output type cannot be inferred");
     }
     UdfFactory<InputT, OutputT> udfs = arrowFactory != null ? arrowFormat(input) : factory;
-    ResourceHints hints = ResourceHints.create();
-    if (cpus >= 0) {
-      hints = hints.withCPUCount(cpus);
-    }
-    if (gpus > 0) {
-      hints = hints.withAccelerator("type:gpu;count:" + gpus);
-    }
-    if (memoryBytes > 0) {
-      hints = hints.withMinRam(memoryBytes);
-    }
-    if (taskPool != null) {
-      hints = hints.withMaxActiveBundlesPerWorker(taskPool.size());
-    }
+    ResourceHints hints = compute.toHints();
     if (batchSize > 0) {
       hints = BatchSizeHint.add(hints, BatchSizeHint.of(batchSize));
     }
@@ -286,7 +276,8 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
           actorPool.config().initialSize(), actorPool.config().maxTasksInFlightPerActor()));
     }
     return input
-        .apply("Batches", ParDo.of(new BatchingFn<>(getName(), function, udfs, batchSize, preservesRowCount, outputSchema))
+        .apply("Batches", ParDo.of(new BatchingFn<>(new Batching<>(function, udfs, batchSize,
+            maxBatchDelay == null ? 0 : maxBatchDelay.toNanos(), preservesRowCount, outputSchema)))
             .setResourceHints(hints))
         .setCoder(outputCoder != null ? outputCoder : rowCoder(outputSchema));
   }
@@ -295,7 +286,7 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
   @SuppressWarnings("unchecked")
   private UdfFactory<InputT, OutputT> arrowFormat(PCollection<InputT> input) {
     if (!input.hasSchema()) {
-      throw new IllegalArgumentException("MapBatches '" + getName() + "' has an Arrow UDF, which needs a schema'd "
+      throw new IllegalArgumentException("MapBatches has an Arrow UDF, which needs a schema'd "
           + "input (rows, or a type with a schema), but " + input.getName() + " has coder " + input.getCoder());
     }
     checkArrowForm("input", input.getSchema());
@@ -309,7 +300,7 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
     try {
       ArrowSchemas.toArrowSchema(schema);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("MapBatches '" + getName() + "': the " + side + " schema has no Arrow form: "
+      throw new IllegalArgumentException("MapBatches: the " + side + " schema has no Arrow form: "
           + e.getMessage(), e);
     }
   }
@@ -319,36 +310,32 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
     return (Coder<OutputT>) (Coder<?>) RowCoder.of(schema);
   }
 
+  /** How BatchingFn batches and checks: everything but the UDF instance it builds at setup. */
+  record Batching<InputT, OutputT>(
+      SerializableFunction<List<InputT>, List<OutputT>> function,
+      UdfFactory<InputT, OutputT> factory,
+      int batchSize,
+      long maxDelayNanos,
+      boolean preservesRowCount,
+      Schema outputSchema) implements java.io.Serializable {}
+
   /**
-   * Buffers elements per window and applies the UDF to each full batch, and to what is left when
-   * the bundle ends (Beam allows no output after that). Outputs take their batch's window and its
-   * latest input timestamp.
+   * Buffers elements per window and applies the UDF to each full batch, to a partial batch whose
+   * first element has waited past the maximum delay, and to what is left when the bundle ends (Beam
+   * allows no output after that). Outputs take their batch's window and its latest input timestamp.
    */
   static final class BatchingFn<InputT, OutputT> extends DoFn<InputT, OutputT> {
-    /** The transform's own name (a DoFn cannot see its applied name; runners add that to errors). */
-    private final String transform;
-    private final SerializableFunction<List<InputT>, List<OutputT>> function;
-    private final UdfFactory<InputT, OutputT> factory;
-    private final int batchSize;
-    private final boolean preservesRowCount;
-    /** Set when outputs are rows: each is checked to have it, as their coder encodes by position. */
-    private final Schema outputSchema;
+    private final Batching<InputT, OutputT> batching;
     private transient BatchUdf<InputT, OutputT> udf;
     private transient Map<BoundedWindow, Batch<InputT>> batches;
 
-    BatchingFn(String transform, SerializableFunction<List<InputT>, List<OutputT>> function,
-        UdfFactory<InputT, OutputT> factory, int batchSize, boolean preservesRowCount, Schema outputSchema) {
-      this.transform = transform;
-      this.function = function;
-      this.factory = factory;
-      this.batchSize = batchSize;
-      this.preservesRowCount = preservesRowCount;
-      this.outputSchema = outputSchema;
+    BatchingFn(Batching<InputT, OutputT> batching) {
+      this.batching = batching;
     }
 
     @Setup
     public void setup() throws Exception {
-      udf = factory != null ? factory.create() : function::apply;
+      udf = batching.factory() != null ? batching.factory().create() : batching.function()::apply;
       udf.setup();
     }
 
@@ -360,9 +347,11 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
     @ProcessElement
     public void process(@Element InputT element, @Timestamp Instant timestamp, BoundedWindow window,
         OutputReceiver<OutputT> out) throws Exception {
-      Batch<InputT> batch = batches.computeIfAbsent(window, w -> new Batch<>());
+      Batch<InputT> batch = batches.computeIfAbsent(window, w -> new Batch<>(batching.maxDelayNanos() > 0));
       batch.add(element, timestamp);
-      if (batchSize > 0 && batch.elements.size() >= batchSize) {
+      boolean full = batching.batchSize() > 0 && batch.elements.size() >= batching.batchSize();
+      boolean overdue = batching.maxDelayNanos() > 0 && System.nanoTime() - batch.firstNanos >= batching.maxDelayNanos();
+      if (full || overdue) {
         batches.remove(window);
         for (OutputT output : apply(batch.elements)) {
           out.outputWithTimestamp(output, batch.latest);
@@ -390,14 +379,14 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
     private List<OutputT> apply(List<InputT> batch) throws Exception {
       List<OutputT> outputs = udf.apply(batch);
       if (outputs == null) {
-        throw new IllegalStateException("MapBatches (" + transform + "): the UDF returned null for a batch of "
+        throw new IllegalStateException("MapBatches: the UDF returned null for a batch of "
             + batch.size() + "; return an empty list for no output");
       }
-      if (preservesRowCount && outputs.size() != batch.size()) {
-        throw new IllegalStateException("MapBatches (" + transform + ") declares preservesRowCount(), but its UDF "
+      if (batching.preservesRowCount() && outputs.size() != batch.size()) {
+        throw new IllegalStateException("MapBatches declares preservesRowCount(), but its UDF "
             + "returned " + outputs.size() + " rows for a batch of " + batch.size());
       }
-      if (outputSchema != null) {
+      if (batching.outputSchema() != null) {
         for (OutputT output : outputs) {
           checkSchema(output);
         }
@@ -406,18 +395,25 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
     }
 
     private void checkSchema(OutputT output) {
+      Schema expected = batching.outputSchema();
       Schema schema = output instanceof Row row ? row.getSchema() : null;
-      if (schema != outputSchema && !outputSchema.equals(schema)) {
-        throw new IllegalStateException("MapBatches (" + transform + ") declares withOutputSchema, but its UDF "
+      if (schema != expected && !expected.equals(schema)) {
+        throw new IllegalStateException("MapBatches declares withOutputSchema, but its UDF "
             + "returned " + (schema == null ? "a " + (output == null ? "null" : output.getClass().getName())
-            : "a row of another schema: " + schema) + "; the output schema is " + outputSchema);
+            : "a row of another schema: " + schema) + "; the output schema is " + expected);
       }
     }
   }
 
   private static final class Batch<T> {
     final List<T> elements = new ArrayList<>();
+    /** When the first element came, if a maximum delay is set (reading the clock costs per element). */
+    final long firstNanos;
     Instant latest = BoundedWindow.TIMESTAMP_MIN_VALUE;
+
+    Batch(boolean timed) {
+      this.firstNanos = timed ? System.nanoTime() : 0;
+    }
 
     void add(T element, Instant timestamp) {
       elements.add(element);
