@@ -328,6 +328,8 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
     private final Batching<InputT, OutputT> batching;
     private transient BatchUdf<InputT, OutputT> udf;
     private transient Map<BoundedWindow, Batch<InputT>> batches;
+    /** The last schema instance found equal to the output schema: UDFs reuse one, and equals is costly. */
+    private transient Schema lastMatchingSchema;
 
     BatchingFn(Batching<InputT, OutputT> batching) {
       this.batching = batching;
@@ -397,7 +399,12 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
     private void checkSchema(OutputT output) {
       Schema expected = batching.outputSchema();
       Schema schema = output instanceof Row row ? row.getSchema() : null;
-      if (schema != expected && !expected.equals(schema)) {
+      if (schema == lastMatchingSchema && schema != null) {
+        return;
+      }
+      if (expected.equals(schema)) {
+        lastMatchingSchema = schema;
+      } else {
         throw new IllegalStateException("MapBatches declares withOutputSchema, but its UDF "
             + "returned " + (schema == null ? "a " + (output == null ? "null" : output.getClass().getName())
             : "a row of another schema: " + schema) + "; the output schema is " + expected);

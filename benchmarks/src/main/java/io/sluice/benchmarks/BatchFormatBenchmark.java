@@ -1,0 +1,90 @@
+package io.sluice.benchmarks;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/**
+ * MapBatches over Arrow batches against a plain ParDo doing the same per-row work (and MapBatches
+ * over {@code List<Row>}), all on SluiceRunner, in one JVM: rows/s for each. A run without the
+ * scoring step measures what generating and checksumming the rows costs, so the table also shows
+ * the scoring step's own rate: rows / (wall − that baseline).
+ *
+ * <p>Usage: {@code BatchFormatBenchmark [--records=N] [--repeats=K] [--anyPipelineOption=value ...]}.
+ * Each form is warmed up twice at full size, then timed K times; the median is reported. Exits
+ * non-zero if any form's checksum differs from the one computed here without Beam.
+ */
+public final class BatchFormatBenchmark {
+  private static final long DEFAULT_ROWS = 2_000_000L;
+  private static final int WARM_UPS = 2;
+
+  private BatchFormatBenchmark() {}
+
+  public static void main(String[] argv) {
+    BenchmarkArgs args = BenchmarkArgs.parse(argv, DEFAULT_ROWS, 5);
+    long rows = args.records();
+    long expected = BatchFormatPipeline.expectedChecksum(rows);
+    List<String> report = new ArrayList<>();
+    report.add(String.format("%nBatch formats on SluiceRunner: %,d rows (id, a, b) -> score = 2a + b^2, batches of %d, "
+        + "%d cores", rows, BatchFormatPipeline.BATCH_SIZE, Runners.CORES));
+    report.add(String.format("%-26s %9s %14s %18s", "form", "wall s", "rows/s", "scoring rows/s"));
+    boolean failed = false;
+    double baseline = Double.NaN;
+    int run = 0;
+    for (BatchFormatPipeline.Form form : BatchFormatPipeline.Form.values()) {
+      long[] nanos = new long[args.repeats()];
+      try {
+        for (int i = 0; i < WARM_UPS + nanos.length; i++) {
+          String runId = "batch-format-" + (++run);
+          PipelineOptions options = Runners.optionsFor("sluice", args.pipelineArgs()).orElseThrow();
+          long took = TimedRuns.runToDone(BatchFormatPipeline.build(options, rows, form, runId));
+          OptionalLong checksum = InProcessResults.take(runId);
+          long want = form == BatchFormatPipeline.Form.NONE ? noneChecksum(rows) : expected;
+          if (checksum.isEmpty() || checksum.getAsLong() != want) {
+            throw new IllegalStateException(form + ": checksum " + checksum + ", expected " + want);
+          }
+          if (i >= WARM_UPS) {
+            nanos[i - WARM_UPS] = took;
+          }
+        }
+      } catch (RuntimeException e) {
+        e.printStackTrace();
+        report.add(String.format("%-26s FAILED: %s", describe(form), e.getMessage()));
+        failed = true;
+        continue;
+      }
+      double wall = TimedRuns.seconds(TimedRuns.median(nanos));
+      if (form == BatchFormatPipeline.Form.NONE) {
+        baseline = wall;
+        report.add(String.format("%-26s %9.3f %,14.0f %18s", describe(form), wall, rows / wall, "-"));
+      } else {
+        double own = wall - baseline;
+        report.add(String.format("%-26s %9.3f %,14.0f %18s", describe(form), wall, rows / wall,
+            own > 0 ? String.format("%,.0f", rows / own) : "below noise"));
+      }
+    }
+    report.add("Median of " + args.repeats() + " runs each. scoring rows/s = rows / (wall - baseline wall).");
+    report.forEach(System.out::println);
+    if (failed) {
+      System.exit(1);
+    }
+  }
+
+  private static long noneChecksum(long rows) {
+    long total = 0;
+    for (long id = 0; id < rows; id++) {
+      total += Math.round(BatchFormatPipeline.a(id));
+    }
+    return total;
+  }
+
+  private static String describe(BatchFormatPipeline.Form form) {
+    return switch (form) {
+      case NONE -> "baseline (no scoring)";
+      case PARDO -> "ParDo, row by row";
+      case LIST_OF_ROWS -> "MapBatches, List<Row>";
+      case ARROW -> "MapBatches, Arrow";
+    };
+  }
+}
