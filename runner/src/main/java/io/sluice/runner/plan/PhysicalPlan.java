@@ -66,19 +66,22 @@ public final class PhysicalPlan {
    * Element-wise specs join a stage, or a source (running inside the read task), that requests the
    * same resources: a GPU step fused into a CPU step would hold its GPU through the CPU work, and
    * the other way round (Ray Data's fusion rule too). Actor-pool steps join only a stage on the
-   * same pool, never a read task. A step with a batch size heads its own stage: its bundles are
-   * cut in whole batches of the stage's input.
+   * same pool, never a read task. An actor step with a batch size heads its own stage: the pool
+   * cuts that stage's input into bundles of whole batches. A task step with a batch size fuses
+   * like any other (its batches then span what its producer hands it per task): heading a stage
+   * would only add a queue between it and its producer.
    */
   private boolean canJoinProducer(TransformSpec spec) {
     PlanNode producer = producerOf.get(spec.inputs().get(0));
     boolean readsSideInputs = !spec.sideInputs().isEmpty();
+    boolean wantsWholeBatchBundles = spec.execution().batchSize() > 1 && spec.execution().runsOnActors();
     return producer != null
-        && spec.execution().batchSize() == 1
+        && !wantsWholeBatchBundles
         && (producer.kind() == PlanNode.Kind.FUSED_STAGE
             || (producer.kind() == PlanNode.Kind.SOURCE && !spec.execution().runsOnActors()))
         && !readsSideInputs
         // Same resources, pool and cap; the stage's head may have a batch size its followers lack.
-        && producer.execution().withBatchSize(1).equals(spec.execution());
+        && producer.execution().withBatchSize(1).equals(spec.execution().withBatchSize(1));
   }
 
   private PlanNode materialize(PCollection<?> collection) {

@@ -62,11 +62,14 @@ class PhysicalPlanFusionTest {
   }
 
   @Test
-  void aStepWithABatchSizeHeadsItsOwnStage() {
+  void anActorStepWithABatchSizeHeadsItsOwnStageButATaskStepFuses() {
+    ResourceHints batches = BatchSizeHint.add(ResourceHints.create(), BatchSizeHint.of(8));
+    ResourceHints pooledBatches = ActorPoolHint.add(batches, ActorPoolHint.of(1, 2));
     Pipeline p = pipeline();
     PCollection<Integer> a = p.apply(Create.of(1, 2, 3)).apply("StepA", ParDo.of(new PassFn()));
-    a.apply("StepB", ParDo.of(new PassFn()).setResourceHints(BatchSizeHint.add(ResourceHints.create(), BatchSizeHint.of(8))));
-    assertEquals(List.of("StepA", "StepB"), stages(plan(p)));
+    a.apply("StepTaskBatches", ParDo.of(new PassFn()).setResourceHints(batches))
+        .apply("StepActorBatches", ParDo.of(new PassFn()).setResourceHints(pooledBatches));
+    assertEquals(List.of("StepA+StepTaskBatches", "StepActorBatches"), stages(plan(p)));
   }
 
   @Test
