@@ -12,8 +12,9 @@ import org.apache.beam.sdk.options.PipelineOptions;
  * the scoring step's own rate: rows / (wall − that baseline).
  *
  * <p>Usage: {@code BatchFormatBenchmark [--records=N] [--repeats=K] [--anyPipelineOption=value ...]}.
- * Each form is warmed up twice at full size, then timed K times; the median is reported. Exits
- * non-zero if any form's checksum differs from the one computed here without Beam.
+ * Two untimed rounds, then K timed rounds, each running every form once in turn; the median per
+ * form is reported. Exits non-zero if any form's checksum differs from the one computed here
+ * without Beam.
  */
 public final class BatchFormatBenchmark {
   private static final long DEFAULT_ROWS = 2_000_000L;
@@ -29,13 +30,14 @@ public final class BatchFormatBenchmark {
     report.add(String.format("%nBatch formats on SluiceRunner: %,d rows (id, a, b) -> score = 2a + b^2, batches of %d, "
         + "%d cores", rows, BatchFormatPipeline.BATCH_SIZE, Runners.CORES));
     report.add(String.format("%-26s %9s %14s %18s", "form", "wall s", "rows/s", "scoring rows/s"));
-    boolean failed = false;
-    double baseline = Double.NaN;
+    // Rounds of every form in turn, so that drift in the machine's speed (other load, the JIT)
+    // falls on all forms alike; the first WARM_UPS rounds are not timed.
+    BatchFormatPipeline.Form[] forms = BatchFormatPipeline.Form.values();
+    long[][] nanos = new long[forms.length][args.repeats()];
     int run = 0;
-    for (BatchFormatPipeline.Form form : BatchFormatPipeline.Form.values()) {
-      long[] nanos = new long[args.repeats()];
-      try {
-        for (int i = 0; i < WARM_UPS + nanos.length; i++) {
+    try {
+      for (int round = 0; round < WARM_UPS + args.repeats(); round++) {
+        for (BatchFormatPipeline.Form form : forms) {
           String runId = "batch-format-" + (++run);
           PipelineOptions options = Runners.optionsFor("sluice", args.pipelineArgs()).orElseThrow();
           long took = TimedRuns.runToDone(BatchFormatPipeline.build(options, rows, form, runId));
@@ -44,31 +46,28 @@ public final class BatchFormatBenchmark {
           if (checksum.isEmpty() || checksum.getAsLong() != want) {
             throw new IllegalStateException(form + ": checksum " + checksum + ", expected " + want);
           }
-          if (i >= WARM_UPS) {
-            nanos[i - WARM_UPS] = took;
+          if (round >= WARM_UPS) {
+            nanos[form.ordinal()][round - WARM_UPS] = took;
           }
         }
-      } catch (RuntimeException e) {
-        e.printStackTrace();
-        report.add(String.format("%-26s FAILED: %s", describe(form), e.getMessage()));
-        failed = true;
-        continue;
       }
-      double wall = TimedRuns.seconds(TimedRuns.median(nanos));
-      if (form == BatchFormatPipeline.Form.NONE) {
-        baseline = wall;
-        report.add(String.format("%-26s %9.3f %,14.0f %18s", describe(form), wall, rows / wall, "-"));
-      } else {
-        double own = wall - baseline;
-        report.add(String.format("%-26s %9.3f %,14.0f %18s", describe(form), wall, rows / wall,
-            own > 0 ? String.format("%,.0f", rows / own) : "below noise"));
-      }
-    }
-    report.add("Median of " + args.repeats() + " runs each. scoring rows/s = rows / (wall - baseline wall).");
-    report.forEach(System.out::println);
-    if (failed) {
+    } catch (RuntimeException e) {
+      e.printStackTrace();
+      report.add("FAILED: " + e.getMessage());
+      report.forEach(System.out::println);
       System.exit(1);
     }
+    double baseline = TimedRuns.seconds(TimedRuns.median(nanos[BatchFormatPipeline.Form.NONE.ordinal()]));
+    for (BatchFormatPipeline.Form form : forms) {
+      double wall = TimedRuns.seconds(TimedRuns.median(nanos[form.ordinal()]));
+      double own = wall - baseline;
+      String ownRate = form == BatchFormatPipeline.Form.NONE ? "-"
+          : own > 0 ? String.format("%,.0f", rows / own) : "below noise";
+      report.add(String.format("%-26s %9.3f %,14.0f %18s", describe(form), wall, rows / wall, ownRate));
+    }
+    report.add("Median of " + args.repeats() + " rounds, each running every form in turn. "
+        + "scoring rows/s = rows / (wall - baseline wall).");
+    report.forEach(System.out::println);
   }
 
   private static long noneChecksum(long rows) {

@@ -328,6 +328,8 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
     private final Batching<InputT, OutputT> batching;
     private transient BatchUdf<InputT, OutputT> udf;
     private transient Map<BoundedWindow, Batch<InputT>> batches;
+    private transient BoundedWindow lastWindow;
+    private transient Batch<InputT> lastBatch;
     /** The last schema instance found equal to the output schema: UDFs reuse one, and equals is costly. */
     private transient Schema lastMatchingSchema;
 
@@ -344,17 +346,26 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
     @StartBundle
     public void startBundle() {
       batches = new HashMap<>();
+      lastWindow = null;
+      lastBatch = null;
     }
 
     @ProcessElement
     public void process(@Element InputT element, @Timestamp Instant timestamp, BoundedWindow window,
         OutputReceiver<OutputT> out) throws Exception {
-      Batch<InputT> batch = batches.computeIfAbsent(window, w -> new Batch<>(batching.maxDelayNanos() > 0));
+      // Consecutive elements nearly always share a window: skip the map lookup for those.
+      Batch<InputT> batch = window.equals(lastWindow) ? lastBatch : null;
+      if (batch == null) {
+        batch = batches.computeIfAbsent(window, w -> new Batch<>(batching.maxDelayNanos() > 0));
+        lastWindow = window;
+        lastBatch = batch;
+      }
       batch.add(element, timestamp);
       boolean full = batching.batchSize() > 0 && batch.elements.size() >= batching.batchSize();
       boolean overdue = batching.maxDelayNanos() > 0 && System.nanoTime() - batch.firstNanos >= batching.maxDelayNanos();
       if (full || overdue) {
         batches.remove(window);
+        lastBatch = null;
         for (OutputT output : apply(batch.elements)) {
           out.outputWithTimestamp(output, batch.latest);
         }
@@ -369,6 +380,7 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
         }
       }
       batches.clear();
+      lastBatch = null;
     }
 
     @Teardown
