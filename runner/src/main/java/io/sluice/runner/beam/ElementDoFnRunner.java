@@ -2,6 +2,7 @@ package io.sluice.runner.beam;
 
 import io.sluice.runner.plan.ParDoSpec;
 import org.apache.beam.runners.core.DoFnRunner;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.state.TimeDomain;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.reflect.DoFnInvoker;
@@ -9,6 +10,7 @@ import org.apache.beam.sdk.transforms.reflect.DoFnInvokers;
 import org.apache.beam.sdk.transforms.reflect.DoFnSignature;
 import org.apache.beam.sdk.transforms.reflect.DoFnSignatures;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.util.UserCodeException;
 import org.apache.beam.sdk.util.WindowedValueMultiReceiver;
 import org.apache.beam.sdk.values.OutputBuilder;
@@ -18,12 +20,14 @@ import org.apache.beam.sdk.values.WindowedValues;
 import org.joda.time.Instant;
 
 /**
- * Runs the most common shape of DoFn, one whose {@code @ProcessElement} takes only the element and
- * the main OutputReceiver and that has no bundle methods (MapElements, FlatMapElements, Filter and
- * most user DoFns), with Beam's semantics but without Beam's per-element process context and output
- * builder: {@code output(v)} keeps the input's timestamp, windows and pane, as in Beam; any other
- * output goes through Beam's own builder, with the same timestamp rule as Beam's runner. Every other
- * DoFn runs on Beam's SimpleDoFnRunner.
+ * Runs the most common shapes of DoFn, whose {@code @ProcessElement} takes the element, the main
+ * OutputReceiver and perhaps its timestamp and window, and whose bundle methods (if any) take only
+ * their contexts (MapElements, FlatMapElements, Filter, batching DoFns and most user DoFns), with
+ * Beam's semantics but without Beam's per-element process context and output builder: {@code
+ * output(v)} keeps the input's timestamp, windows and pane, as in Beam; any other output goes
+ * through Beam's own builder, with the same timestamp rule as Beam's runner; a DoFn that sees its
+ * window sees each of an element's windows in turn, and FinishBundle outputs carry no pane, as in
+ * Beam's SimpleDoFnRunner. Every other DoFn runs on that runner.
  */
 final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, OutputT> {
   private final DoFn<InputT, OutputT> fn;
@@ -32,6 +36,8 @@ final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
   private final WindowedValueMultiReceiver outputs;
   private final ArgumentProvider arguments = new ArgumentProvider();
   private final Receiver receiver = new Receiver();
+  private final PipelineOptions options;
+  private final boolean observesWindow;
   private WindowedValue<InputT> current;
 
   /** Whether {@code spec}'s DoFn has the shape this runner handles. */
@@ -39,31 +45,52 @@ final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
     DoFnSignature signature = DoFnSignatures.getSignature(spec.fn().getClass());
     DoFnSignature.ProcessElementMethod process = signature.processElement();
     if (spec.keyed() || !spec.sideInputs().isEmpty() || process.isSplittable()
-        || signature.startBundle() != null || signature.finishBundle() != null
-        || !spec.schemaInformation().getElementConverters().isEmpty()) {
+        || !spec.schemaInformation().getElementConverters().isEmpty()
+        || !takesOnlyItsContext(signature.startBundle(), DoFnSignature.Parameter.StartBundleContextParameter.class)
+        || !takesOnlyItsContext(signature.finishBundle(), DoFnSignature.Parameter.FinishBundleContextParameter.class)) {
       return false;
     }
     for (DoFnSignature.Parameter parameter : process.extraParameters()) {
-      boolean element = parameter instanceof DoFnSignature.Parameter.ElementParameter;
-      boolean mainReceiver = parameter instanceof DoFnSignature.Parameter.OutputReceiverParameter receiver
-          && !receiver.isRowReceiver();
-      if (!element && !mainReceiver) {
+      boolean handled = parameter instanceof DoFnSignature.Parameter.ElementParameter
+          || parameter instanceof DoFnSignature.Parameter.TimestampParameter
+          || parameter instanceof DoFnSignature.Parameter.WindowParameter
+          || (parameter instanceof DoFnSignature.Parameter.OutputReceiverParameter receiver && !receiver.isRowReceiver());
+      if (!handled) {
         return false;
       }
     }
     return true;
   }
 
+  /** A bundle method that is absent, or takes nothing but its context. */
+  private static boolean takesOnlyItsContext(DoFnSignature.BundleMethod method, Class<?> context) {
+    return method == null || method.extraParameters().stream().allMatch(context::isInstance);
+  }
+
   @SuppressWarnings("unchecked")
-  ElementDoFnRunner(DoFn<InputT, OutputT> fn, TupleTag<?> mainOutput, WindowedValueMultiReceiver outputs) {
+  ElementDoFnRunner(DoFn<InputT, OutputT> fn, TupleTag<?> mainOutput, WindowedValueMultiReceiver outputs,
+      PipelineOptions options) {
     this.fn = fn;
     this.invoker = DoFnInvokers.invokerFor(fn);
     this.mainOutput = (TupleTag<OutputT>) mainOutput;
     this.outputs = outputs;
+    this.options = options;
+    this.observesWindow = DoFnSignatures.getSignature(fn.getClass()).processElement().observesWindow();
   }
 
   @Override
   public void processElement(WindowedValue<InputT> element) {
+    // As Beam's runner: a DoFn that sees its window sees each of an element's windows in turn.
+    if (observesWindow && element.getWindows().size() > 1) {
+      for (WindowedValue<InputT> inOneWindow : element.explodeWindows()) {
+        process(inOneWindow);
+      }
+    } else {
+      process(element);
+    }
+  }
+
+  private void process(WindowedValue<InputT> element) {
     current = element;
     try {
       invoker.invokeProcessElement(arguments);
@@ -75,10 +102,22 @@ final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
   }
 
   @Override
-  public void startBundle() {}
+  public void startBundle() {
+    try {
+      invoker.invokeStartBundle(arguments);
+    } catch (Exception e) {
+      throw UserCodeException.wrap(e);
+    }
+  }
 
   @Override
-  public void finishBundle() {}
+  public void finishBundle() {
+    try {
+      invoker.invokeFinishBundle(arguments);
+    } catch (Exception e) {
+      throw UserCodeException.wrap(e);
+    }
+  }
 
   @Override
   public <KeyT> void onTimer(String timerId, String timerFamilyId, KeyT key, BoundedWindow window, Instant timestamp,
@@ -140,6 +179,46 @@ final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
     @Override
     public DoFn.OutputReceiver<OutputT> outputReceiver(DoFn<InputT, OutputT> doFn) {
       return receiver;
+    }
+
+    @Override
+    public Instant timestamp(DoFn<InputT, OutputT> doFn) {
+      return current.getTimestamp();
+    }
+
+    @Override
+    public BoundedWindow window() {
+      return current.getWindows().iterator().next();
+    }
+
+    @Override
+    public DoFn<InputT, OutputT>.StartBundleContext startBundleContext(DoFn<InputT, OutputT> doFn) {
+      return doFn.new StartBundleContext() {
+        @Override
+        public PipelineOptions getPipelineOptions() {
+          return options;
+        }
+      };
+    }
+
+    @Override
+    public DoFn<InputT, OutputT>.FinishBundleContext finishBundleContext(DoFn<InputT, OutputT> doFn) {
+      return doFn.new FinishBundleContext() {
+        @Override
+        public PipelineOptions getPipelineOptions() {
+          return options;
+        }
+
+        @Override
+        public void output(OutputT output, Instant timestamp, BoundedWindow window) {
+          outputs.output(mainOutput, WindowedValues.of(output, timestamp, window, PaneInfo.NO_FIRING));
+        }
+
+        @Override
+        public <T> void output(TupleTag<T> tag, T output, Instant timestamp, BoundedWindow window) {
+          outputs.output(tag, WindowedValues.of(output, timestamp, window, PaneInfo.NO_FIRING));
+        }
+      };
     }
 
     @Override

@@ -29,7 +29,7 @@ final class ParDoRunners {
       WindowedValueMultiReceiver output,
       StepContext stepContext) {
     if (ElementDoFnRunner.handles(spec)) {
-      return new ElementDoFnRunner<>(fn, spec.mainOutput(), output);
+      return new ElementDoFnRunner<>(fn, spec.mainOutput(), output, context.options());
     }
     OutputTags tags = OutputTags.of(spec.outputs(), spec.mainOutput());
     return DoFnRunners.simpleRunner(
