@@ -44,6 +44,16 @@ class LimitStopsEarlyTest {
     assertTrue(stats.contains("stopped early"), stats);
   }
 
+  @Test
+  void aReadThatAlsoFeedsAnotherBranchIsReadToTheEnd() {
+    Pipeline p = TestRunners.pipeline("sluice");
+    PCollection<Long> numbers = p.apply(GenerateSequence.from(0).to(1_000_000));
+    PAssert.that(numbers.apply("FirstFive", Limit.of(5)).apply("CountLimited", Count.globally()))
+        .containsInAnyOrder(5L);
+    PAssert.that(numbers.apply("CountAll", Count.globally())).containsInAnyOrder(1_000_000L);
+    assertEquals(PipelineResult.State.DONE, p.run().waitUntilFinish());
+  }
+
   static final class CountingFn extends DoFn<Long, Long> {
     private final Counter seen = Metrics.counter(CountingFn.class, "seen");
 

@@ -398,7 +398,7 @@ public final class StreamingExecutor implements ResourceUsage {
         long left = wanted - output.block().rows();
         state.rowsWanted.put(output.port(), left);
         if (left <= 0 && !state.stoppedEarly) {
-          stopEarly(state);
+          stopEarly(state, output.port());
         }
       }
       for (OpState consumer : state.consumersOf(output.port())) {
@@ -412,18 +412,20 @@ public final class StreamingExecutor implements ResourceUsage {
   }
 
   /**
-   * {@code limited}'s output is no longer wanted: it and every operator upstream whose outputs all
-   * go to stopped operators stop early, and the input queued for them is dropped. An operator that
-   * also feeds something still running (another branch, a side input) goes on.
+   * {@code limited}'s output {@code port} is no longer wanted: it (unless another of its ports
+   * feeds something) and every operator upstream whose outputs all go to stopped operators stop
+   * early, and the input queued for them is dropped. An operator that also feeds something still
+   * running (another branch, a side input) goes on.
    */
-  private void stopEarly(OpState limited) {
+  private void stopEarly(OpState limited, int port) {
     Set<OpState> stopped = new HashSet<>();
     // Operators are in topological order: walking back from the limited one, each operator's
     // consumers have all been decided before it is.
     for (int id = limited.id; id >= 0; id--) {
       OpState state = ops.get(id);
       boolean unwanted = state == limited
-          || (!state.distinctDownstream.isEmpty() && stopped.containsAll(state.distinctDownstream));
+          ? limited.feedsOnly(port)
+          : !state.distinctDownstream.isEmpty() && stopped.containsAll(state.distinctDownstream);
       if (unwanted && !state.finished && state.op instanceof StopsEarly stops) {
         stops.stopEarly();
         state.stoppedEarly = true;
@@ -728,6 +730,16 @@ public final class StreamingExecutor implements ResourceUsage {
       } finally {
         inputQueue.addAll(after);
       }
+    }
+
+    /** Whether no output port but {@code port} has a consumer. */
+    boolean feedsOnly(int port) {
+      for (int other = 0; other < consumersByPort.size(); other++) {
+        if (other != port && !consumersByPort.get(other).isEmpty()) {
+          return false;
+        }
+      }
+      return true;
     }
 
     List<OpState> consumersOf(int port) {

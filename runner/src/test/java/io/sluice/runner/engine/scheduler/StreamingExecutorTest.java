@@ -569,6 +569,32 @@ class StreamingExecutorTest {
   }
 
   @Test
+  void reachedOutputLimitDoesNotStopAnOperatorWhoseOtherPortFeedsSomething() throws Exception {
+    // One operator, two ports (a fused stage with two branches): port 0 is limited, port 1 must
+    // still deliver everything.
+    List<Integer> values = range(0, 2_000);
+    Topology topology = new Topology();
+    int source = topology.add(new SourceOperator("source", split(values, 4, 10, 1), 2));
+    int branches = topology.add(new MapOperator("two-branches", input -> List.of(
+        new OutputBlock(0, input), new OutputBlock(1, input)), 2));
+    CollectingSink limitedSink = new CollectingSink("limited-sink");
+    int limitedSinkId = topology.add(limitedSink);
+    CollectingSink everything = new CollectingSink("everything");
+    int everythingId = topology.add(everything);
+    topology.connect(source, 0, branches);
+    topology.connect(branches, 0, limitedSinkId);
+    topology.connect(branches, 1, everythingId);
+    topology.limitOutput(branches, 0, 5);
+
+    StreamingExecutor executor = newExecutor(topology, config(2, new ConcurrencyCapPolicy()));
+    awaitSuccess(executor);
+
+    assertEquals(values, sorted(elements(everything)));
+    assertFalse(executor.operatorStats().get(branches).wasStoppedEarly());
+    assertFalse(executor.operatorStats().get(source).wasStoppedEarly());
+  }
+
+  @Test
   void resourceLimitsBoundHowManyTasksRunAtOnce() throws Exception {
     // Four CPUs, but each map task holds half of the only GPU: at most two map tasks at once.
     ConcurrencyProbe probe = new ConcurrencyProbe();
