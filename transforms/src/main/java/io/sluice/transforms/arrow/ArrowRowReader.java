@@ -118,17 +118,26 @@ public final class ArrowRowReader {
   }
 
   public Row read(int index) {
-    List<Object> values = new ArrayList<>(readers.size());
-    for (ValueReader reader : readers) {
-      values.add(reader.read(index));
+    Object[] values = new Object[readers.size()];
+    for (int column = 0; column < values.length; column++) {
+      values[column] = readers.get(column).read(index);
     }
     return Row.withSchema(schema).attachValues(values);
   }
 
+  /** Every row; read column by column, so each column's reader runs over all rows in one loop. */
   public List<Row> readAll() {
-    List<Row> rows = new ArrayList<>(rowCount());
-    for (int i = 0; i < rowCount(); i++) {
-      rows.add(read(i));
+    int rowCount = rowCount();
+    Object[][] values = new Object[rowCount][readers.size()];
+    for (int column = 0; column < readers.size(); column++) {
+      ValueReader reader = readers.get(column);
+      for (int i = 0; i < rowCount; i++) {
+        values[i][column] = reader.read(i);
+      }
+    }
+    List<Row> rows = new ArrayList<>(rowCount);
+    for (Object[] row : values) {
+      rows.add(Row.withSchema(schema).attachValues(row));
     }
     return rows;
   }

@@ -66,6 +66,7 @@ public final class ArrowRowWriter {
   private final Schema schema;
   private final VectorSchemaRoot root;
   private final List<ValueWriter> writers = new ArrayList<>();
+  private Schema lastMatchingSchema;
   private int rowCount;
 
   private ArrowRowWriter(Schema schema, VectorSchemaRoot root) {
@@ -78,8 +79,21 @@ public final class ArrowRowWriter {
 
   /** A writer into a new root allocated from {@code allocator}; the caller closes the root. */
   public static ArrowRowWriter create(Schema schema, BufferAllocator allocator) {
+    return create(schema, allocator, 0);
+  }
+
+  /**
+   * As {@link #create(Schema, BufferAllocator)}, with room for {@code expectedRows} allocated up
+   * front, so that writing them never grows (and copies) a vector; 0: Arrow's default.
+   */
+  public static ArrowRowWriter create(Schema schema, BufferAllocator allocator, int expectedRows) {
     VectorSchemaRoot root = VectorSchemaRoot.create(ArrowSchemas.toArrowSchema(schema), allocator);
     try {
+      if (expectedRows > 0) {
+        for (FieldVector vector : root.getFieldVectors()) {
+          vector.setInitialCapacity(expectedRows);
+        }
+      }
       root.allocateNew();
       return new ArrowRowWriter(schema, root);
     } catch (RuntimeException e) {
@@ -90,9 +104,15 @@ public final class ArrowRowWriter {
 
   /** Appends a row, which must have this writer's schema. */
   public void write(Row row) {
-    if (row.getSchema() != schema && !row.getSchema().equals(schema)) {
-      throw new IllegalArgumentException("a row with schema " + row.getSchema() + " was written to an Arrow "
-          + "batch of schema " + schema);
+    Schema rowSchema = row.getSchema();
+    if (rowSchema != schema && rowSchema != lastMatchingSchema) {
+      // Rows usually share one schema instance, but not always this writer's: compare it in full
+      // once, not per row (Schema.equals walks every field).
+      if (!rowSchema.equals(schema)) {
+        throw new IllegalArgumentException("a row with schema " + rowSchema + " was written to an Arrow "
+            + "batch of schema " + schema);
+      }
+      lastMatchingSchema = rowSchema;
     }
     for (int i = 0; i < writers.size(); i++) {
       writers.get(i).write(rowCount, row.getValue(i));

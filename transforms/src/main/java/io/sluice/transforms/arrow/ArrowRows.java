@@ -1,5 +1,6 @@
 package io.sluice.transforms.arrow;
 
+import java.util.Collection;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -21,7 +22,8 @@ public final class ArrowRows {
 
   /** A new root holding {@code rows}, allocated from {@code allocator}; the caller closes it. */
   public static VectorSchemaRoot toArrow(Schema schema, Iterable<Row> rows, BufferAllocator allocator) {
-    ArrowRowWriter writer = ArrowRowWriter.create(schema, allocator);
+    ArrowRowWriter writer = ArrowRowWriter.create(schema, allocator,
+        rows instanceof Collection<?> batch ? batch.size() : 0);
     try {
       rows.forEach(writer::write);
       return writer.finish();
