@@ -1,12 +1,11 @@
 package io.sluice.transforms.grouping;
 
+import io.sluice.transforms.rows.SelectColumns;
 import java.util.Collections;
 import java.util.List;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Distinct;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 
@@ -39,27 +38,11 @@ public final class Unique extends PTransform<PCollection<?>, PCollection<Row>> {
     String where = Columns.describe("Unique.of", List.of(column));
     PCollection<Row> rows = Columns.asRows(input, where);
     Schema inputSchema = rows.getSchema();
+    // Checks the column exists and encodes deterministically, as a grouping key must.
     Schema valueSchema = Columns.keySchema(inputSchema, Collections.singletonList(column), where);
     return rows
-        .apply("Project", ParDo.of(new Project(valueSchema, inputSchema.indexOf(column))))
-        .setRowSchema(valueSchema)
+        .apply("Project", SelectColumns.of(column))
         .apply("Distinct", Distinct.create())
         .setRowSchema(valueSchema);
-  }
-
-  /** The one column of each row. */
-  static final class Project extends DoFn<Row, Row> {
-    private final Schema valueSchema;
-    private final int index;
-
-    Project(Schema valueSchema, int index) {
-      this.valueSchema = valueSchema;
-      this.index = index;
-    }
-
-    @ProcessElement
-    public void process(@Element Row row, OutputReceiver<Row> out) {
-      out.output(Row.withSchema(valueSchema).attachValues(Collections.singletonList(row.getValue(index))));
-    }
   }
 }
