@@ -52,7 +52,7 @@ public final class ThroughputBenchmark {
       results = new ThroughputBenchmark(args).runAll();
       for (ThroughputResult result : results) {
         System.out.println(RESULT + result.runner() + " " + result.status() + " " + result.nanos() + " "
-            + result.checksum() + " " + result.detail().replace('\n', ' '));
+            + result.loopNanos() + " " + result.checksum() + " " + result.detail().replace('\n', ' '));
       }
       System.exit(results.stream().anyMatch(ThroughputResult::isError) ? 1 : 0);
     } else {
@@ -87,10 +87,11 @@ public final class ThroughputBenchmark {
       String line;
       while ((line = lines.readLine()) != null) {
         if (line.startsWith(RESULT)) {
-          String[] fields = line.substring(RESULT.length()).split(" ", 5);
+          String[] fields = line.substring(RESULT.length()).split(" ", 6);
           if (fields[0].equals(runner)) {
             results.add(new ThroughputResult(fields[0], ThroughputResult.Status.valueOf(fields[1]),
-                Long.parseLong(fields[2]), Long.parseLong(fields[3]), fields.length > 4 ? fields[4] : ""));
+                Long.parseLong(fields[2]), Long.parseLong(fields[3]), Long.parseLong(fields[4]),
+                fields.length > 5 ? fields[5] : ""));
           }
         } else if (!line.contains(" WARN ")) {
           System.out.println("  [" + runner + " JVM] " + line);
@@ -129,7 +130,7 @@ public final class ThroughputBenchmark {
 
     List<ThroughputResult> results = new ArrayList<>();
     if (args.wants("loop")) {
-      results.add(ThroughputResult.ok("loop", loopNanos, expected));
+      results.add(ThroughputResult.ok("loop", loopNanos, loopNanos, expected));
     }
     for (String runner : List.of("direct", "flink", "sluice")) {
       if (args.wants(runner)) {
@@ -140,7 +141,8 @@ public final class ThroughputBenchmark {
   }
 
   private ThroughputResult measure(
-      String runner, long warmUpRecords, long expectedWarmUp, long records, long expected) {
+      String runner, long warmUpRecords, long expectedWarmUp, long records, long expected)
+      throws InterruptedException {
     if (Runners.optionsFor(runner, args.pipelineArgs()).isEmpty()) {
       System.out.println(displayName(runner) + ": not available");
       return ThroughputResult.notAvailable(runner);
@@ -161,7 +163,14 @@ public final class ThroughputBenchmark {
         }
       }
       long[] runs = new long[args.repeats()];
+      // The loop again before each timed run, in this JVM: bursts of load on a shared machine then
+      // fall on both, and the ratio of the two medians is measured side by side.
+      long[] loopRuns = new long[args.repeats()];
       for (int i = 0; i < runs.length; i++) {
+        TimedRuns.settleHeap();
+        long loopStart = System.nanoTime();
+        PhysicalLimitLoop.checksum(records, Runners.CORES);
+        loopRuns[i] = System.nanoTime() - loopStart;
         System.out.printf("%s: timed run %d of %d (%,d records)%n", runner, i + 1, runs.length, records);
         Timed timed = runOnce(runner, records);
         System.out.printf("%s: %.3f s%n", runner, TimedRuns.seconds(timed.nanos()));
@@ -171,7 +180,7 @@ public final class ThroughputBenchmark {
         }
         runs[i] = timed.nanos();
       }
-      return ThroughputResult.ok(runner, TimedRuns.median(runs), expected);
+      return ThroughputResult.ok(runner, TimedRuns.median(runs), TimedRuns.median(loopRuns), expected);
     } catch (RuntimeException | Error e) {
       e.printStackTrace();
       return ThroughputResult.failed(runner, e);
