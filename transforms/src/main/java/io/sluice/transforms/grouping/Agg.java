@@ -1,5 +1,6 @@
 package io.sluice.transforms.grouping;
 
+import io.sluice.transforms.ColumnNames;
 import java.io.Serializable;
 import java.util.Set;
 import org.apache.beam.sdk.coders.CannotProvideCoderException;
@@ -184,7 +185,7 @@ public final class Agg implements Serializable {
     if (column == null) {
       return binder.bind(null, -1, where);
     }
-    int index = Columns.indexOf(input, column, where);
+    int index = ColumnNames.indexOf(input, column, where);
     return binder.bind(input.getField(index), index, where);
   }
 

@@ -1,5 +1,6 @@
 package io.sluice.transforms.grouping;
 
+import io.sluice.transforms.ColumnNames;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,14 +26,6 @@ final class Columns {
    */
   static String describe(String builtAs, List<?> arguments) {
     return builtAs + "(" + arguments.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
-  }
-
-  static int indexOf(Schema schema, String column, String where) {
-    if (!schema.hasField(column)) {
-      throw new IllegalArgumentException(where + ": unknown column '" + column + "'; the input has columns "
-          + schema.getFieldNames());
-    }
-    return schema.indexOf(column);
   }
 
   /** The input as Rows: itself if it holds Rows, else converted by its schema. */
@@ -63,23 +56,6 @@ final class Columns {
     }
   }
 
-  /** Checks that column names are given, non-empty and distinct. */
-  static List<String> requireDistinctNames(String method, String what, String... names) {
-    if (names == null || names.length == 0) {
-      throw new IllegalArgumentException(method + ": give at least one " + what);
-    }
-    Set<String> seen = new HashSet<>();
-    for (String name : names) {
-      if (name == null || name.isEmpty()) {
-        throw new IllegalArgumentException(method + ": a " + what + " name must not be null or empty");
-      }
-      if (!seen.add(name)) {
-        throw new IllegalArgumentException(method + ": " + what + " '" + name + "' is given twice");
-      }
-    }
-    return List.of(names);
-  }
-
   /** Checks that aggregates are given and that no two output columns (keys included) share a name. */
   static List<Agg> requireAggregates(String method, List<String> keys, Agg... aggs) {
     if (aggs == null || aggs.length == 0) {
@@ -102,7 +78,7 @@ final class Columns {
   static Schema keySchema(Schema input, List<String> keys, String where) {
     Schema.Builder schema = Schema.builder();
     for (String key : keys) {
-      Schema.Field field = input.getField(indexOf(input, key, where));
+      Schema.Field field = input.getField(ColumnNames.indexOf(input, key, where));
       try {
         RowCoder.of(Schema.of(field)).verifyDeterministic();
       } catch (NonDeterministicException e) {

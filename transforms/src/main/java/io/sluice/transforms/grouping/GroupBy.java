@@ -1,5 +1,6 @@
 package io.sluice.transforms.grouping;
 
+import io.sluice.transforms.ColumnNames;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
@@ -28,7 +29,7 @@ public final class GroupBy {
 
   /** Groups by these columns, in this order (they lead the output rows). */
   public static GroupBy keys(String... columns) {
-    return new GroupBy(Columns.requireDistinctNames("GroupBy.keys", "key column", columns));
+    return new GroupBy(ColumnNames.requireDistinct("GroupBy.keys", "key column", columns));
   }
 
   /** The key columns. */

@@ -1,5 +1,6 @@
 package io.sluice.transforms.grouping;
 
+import io.sluice.transforms.ColumnNames;
 import io.sluice.transforms.rows.SelectColumns;
 import java.util.Collections;
 import java.util.List;
@@ -30,7 +31,7 @@ public final class Unique extends PTransform<PCollection<?>, PCollection<Row>> {
 
   /** The distinct values of {@code column}. */
   public static Unique of(String column) {
-    return new Unique(Columns.requireDistinctNames("Unique.of", "column", column).get(0));
+    return new Unique(ColumnNames.requireDistinct("Unique.of", "column", column).get(0));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.sluice.transforms.order;
 
+import io.sluice.transforms.ColumnNames;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -41,16 +42,13 @@ final class SortKeyEncoder implements Serializable {
     List<Column> columns = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
       String name = names.get(i);
-      if (!schema.hasField(name)) {
-        throw new IllegalArgumentException(transform + ": unknown column '" + name + "'; the input has columns "
-            + schema.getFieldNames());
-      }
-      FieldType type = schema.getField(name).getType();
+      int index = ColumnNames.indexOf(schema, name, transform);
+      FieldType type = schema.getField(index).getType();
       if (!comparable(type, false)) {
         throw new IllegalArgumentException(transform + ": column '" + name + "' has type " + type
             + ", which cannot be sorted; sort by numbers, strings, booleans, datetimes or bytes");
       }
-      columns.add(new Column(schema.indexOf(name), type, descending.get(i)));
+      columns.add(new Column(index, type, descending.get(i)));
     }
     return new SortKeyEncoder(columns);
   }

@@ -1,5 +1,6 @@
 package io.sluice.transforms.rows;
 
+import io.sluice.transforms.ColumnNames;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.beam.sdk.schemas.Schema;
@@ -13,7 +14,7 @@ public final class DropColumns extends Projection.Transform {
   }
 
   public static DropColumns of(String... columns) {
-    return new DropColumns(Projection.distinctColumns("DropColumns", columns));
+    return new DropColumns(ColumnNames.requireDistinct("DropColumns.of", "column", columns));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.sluice.transforms.rows;
 
+import io.sluice.transforms.ColumnNames;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
@@ -152,11 +153,7 @@ public abstract class Expr implements Serializable {
 
     @Override
     public Bound bind(Schema schema, String transform) {
-      if (!schema.hasField(name)) {
-        throw new IllegalArgumentException(transform + ": unknown column '" + name + "'; the input has columns "
-            + schema.getFieldNames());
-      }
-      int index = schema.indexOf(name);
+      int index = ColumnNames.indexOf(schema, name, transform);
       return new Bound(schema.getField(index).getType()) {
         @Override
         public Object eval(Row row) {

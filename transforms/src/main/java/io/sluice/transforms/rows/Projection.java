@@ -1,11 +1,9 @@
 package io.sluice.transforms.rows;
 
+import io.sluice.transforms.ColumnNames;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -24,25 +22,7 @@ record Projection(Schema output, int[] sources, Expr.Bound[] computed) implement
 
   /** Fails, naming the transform, if any of {@code columns} is not in {@code schema}. */
   static void requireColumns(Schema schema, List<String> columns, String transform) {
-    for (String column : columns) {
-      if (!schema.hasField(column)) {
-        throw new IllegalArgumentException(transform + ": unknown column '" + column + "'; the input has columns "
-            + schema.getFieldNames());
-      }
-    }
-  }
-
-  /** Fails at construction on an empty or repeated column list. */
-  static List<String> distinctColumns(String transform, String... columns) {
-    if (columns == null || columns.length == 0) {
-      throw new IllegalArgumentException(transform + " needs at least one column");
-    }
-    Set<String> distinct = new LinkedHashSet<>(Arrays.asList(columns));
-    if (distinct.size() != columns.length || distinct.contains(null)) {
-      throw new IllegalArgumentException(transform + " columns must be distinct and not null, were "
-          + Arrays.toString(columns));
-    }
-    return List.copyOf(distinct);
+    columns.forEach(column -> ColumnNames.indexOf(schema, column, transform));
   }
 
   /** The input schema with column {@code name} computed by {@code expr}: replaced in place, or appended. */

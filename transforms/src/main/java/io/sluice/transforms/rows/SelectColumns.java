@@ -1,5 +1,6 @@
 package io.sluice.transforms.rows;
 
+import io.sluice.transforms.ColumnNames;
 import java.util.List;
 import org.apache.beam.sdk.schemas.Schema;
 
@@ -12,7 +13,7 @@ public final class SelectColumns extends Projection.Transform {
   }
 
   public static SelectColumns of(String... columns) {
-    return new SelectColumns(Projection.distinctColumns("SelectColumns", columns));
+    return new SelectColumns(ColumnNames.requireDistinct("SelectColumns.of", "column", columns));
   }
 
   @Override

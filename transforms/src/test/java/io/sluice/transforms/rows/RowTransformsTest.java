@@ -202,7 +202,7 @@ class RowTransformsTest {
     assertMessage("Limit n must be >= 0, was -1", () -> Limit.of(-1));
     assertMessage("concurrency must be >= 1, was 0", () -> Compute.DEFAULT.withConcurrency(0));
     assertMessage("gpus must be a share below 1", () -> Compute.DEFAULT.withGpus(1.5));
-    assertMessage("columns must be distinct", () -> SelectColumns.of("a", "a"));
+    assertMessage("SelectColumns.of: column 'a' is given twice", () -> SelectColumns.of("a", "a"));
     assertMessage("outputType must not be null", () -> Map.via((Integer x) -> x, null));
 
     Pipeline p = TestRunners.pipeline("direct");
