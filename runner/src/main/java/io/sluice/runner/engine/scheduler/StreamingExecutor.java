@@ -397,7 +397,7 @@ public final class StreamingExecutor implements ResourceUsage {
       if (wanted != null) {
         long left = wanted - output.block().rows();
         state.rowsWanted.put(output.port(), left);
-        if (left <= 0 && !state.stoppedEarly) {
+        if (left <= 0 && !state.stats.wasStoppedEarly()) {
           stopEarly(state, output.port());
         }
       }
@@ -428,7 +428,6 @@ public final class StreamingExecutor implements ResourceUsage {
           : !state.distinctDownstream.isEmpty() && stopped.containsAll(state.distinctDownstream);
       if (unwanted && !state.finished && state.op instanceof StopsEarly stops) {
         stops.stopEarly();
-        state.stoppedEarly = true;
         state.stats.stoppedEarly();
         while (!state.inputQueue.isEmpty()) {
           state.queuedBytes -= state.inputQueue.poll().bytes();
@@ -667,7 +666,6 @@ public final class StreamingExecutor implements ResourceUsage {
     final List<OpState> dependents = new ArrayList<>();
     /** Per limited output port, the rows still wanted (see Topology.limitOutput). */
     final Map<Integer, Long> rowsWanted = new HashMap<>();
-    boolean stoppedEarly;
     long queuedBytes;
     int openUpstreamEdges;
     int pendingPrerequisites;
