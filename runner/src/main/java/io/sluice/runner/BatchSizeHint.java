@@ -6,8 +6,9 @@ import org.apache.beam.sdk.transforms.resourcehints.ResourceHints;
 
 /**
  * A Beam resource hint saying that a DoFn works in batches of this many elements (flushing a short
- * batch when its bundle ends). SluiceRunner then hands it bundles of whole batches, so only the
- * run's very last batch is short; other runners carry the hint and ignore it.
+ * batch when its bundle ends). On an actor pool SluiceRunner then hands it bundles of whole
+ * batches, so only the run's very last batch is short (a task step fuses with its producer and
+ * takes what that hands it); other runners carry the hint and ignore it.
  */
 public final class BatchSizeHint extends ResourceHint {
   public static final String URN = "sluice:hints:batch_size:v1";

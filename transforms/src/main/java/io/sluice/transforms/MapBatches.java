@@ -53,9 +53,10 @@ import org.joda.time.Instant;
  * <p>It expands into one ParDo that batches elements per window, flushing a short batch when its
  * bundle ends, and carries its needs as Beam resource hints (accelerator, cpu_count, min_ram) plus
  * Sluice's actor-pool and batch-size hints, which other runners ignore. So every runner gives the
- * same results; SluiceRunner additionally hands the ParDo bundles of whole batches (only the last
- * batch of the run is short), runs class UDFs on an autoscaling actor pool, and gives GPU actors
- * their devices ({@code DeviceContext}).
+ * same results; SluiceRunner additionally runs class UDFs on an autoscaling actor pool that hands
+ * them bundles of whole batches (only the last batch of the run is short), and gives GPU actors
+ * their devices ({@code DeviceContext}). A function UDF runs fused into the step before it, its
+ * batches spanning what that step hands it per task.
  */
 public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<InputT>, PCollection<OutputT>> {
   // Set only while a new transform is built (of, ofClass, and the copy each with-method returns).
@@ -150,7 +151,7 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
    * The longest a partial batch waits for more elements: when an element arrives and the batch's
    * first element has waited this long, the batch goes to the UDF short. Bundle ends always flush,
    * so this matters where elements trickle in within a bundle (a slow step fused before this one);
-   * on SluiceRunner bundles arrive as whole batches.
+   * on SluiceRunner an actor pool's bundles arrive as whole batches.
    */
   public MapBatches<InputT, OutputT> withMaxBatchDelay(Duration delay) {
     if (delay == null || delay.isNegative() || delay.isZero()) {
