@@ -101,7 +101,7 @@ public final class ArrowFormatUdf<InputT> implements BatchUdf<InputT, Row> {
   private VectorSchemaRoot toArrow(List<InputT> batch, BufferAllocator batchAllocator) {
     try {
       return ArrowRows.toArrow(format.inputSchema(), () -> batch.stream().map(format.toRow()::apply).iterator(),
-          batchAllocator);
+          batch.size(), batchAllocator);
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException(prefix() + "an input row cannot be converted to Arrow: " + e.getMessage(), e);
     }

@@ -22,8 +22,12 @@ public final class ArrowRows {
 
   /** A new root holding {@code rows}, allocated from {@code allocator}; the caller closes it. */
   public static VectorSchemaRoot toArrow(Schema schema, Iterable<Row> rows, BufferAllocator allocator) {
-    ArrowRowWriter writer = ArrowRowWriter.create(schema, allocator,
-        rows instanceof Collection<?> batch ? batch.size() : 0);
+    return toArrow(schema, rows, rows instanceof Collection<?> batch ? batch.size() : 0, allocator);
+  }
+
+  /** As {@link #toArrow(Schema, Iterable, BufferAllocator)}, with room for {@code expectedRows} made up front. */
+  public static VectorSchemaRoot toArrow(Schema schema, Iterable<Row> rows, int expectedRows, BufferAllocator allocator) {
+    ArrowRowWriter writer = ArrowRowWriter.create(schema, allocator, expectedRows);
     try {
       rows.forEach(writer::write);
       return writer.finish();
