@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -221,11 +220,5 @@ class RowTransformsTest {
   private static void assertMessage(String expected, Runnable construct) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, construct::run);
     assertTrue(e.getMessage().contains(expected), e.getMessage());
-  }
-
-  static String ids(Iterable<Row> rows) {
-    List<String> ids = new ArrayList<>();
-    rows.forEach(r -> ids.add(String.valueOf(r.getInt64("id"))));
-    return ids.stream().sorted().collect(Collectors.joining(","));
   }
 }
