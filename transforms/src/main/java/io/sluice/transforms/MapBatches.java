@@ -2,6 +2,8 @@ package io.sluice.transforms;
 
 import io.sluice.runner.ActorPoolHint;
 import io.sluice.runner.BatchSizeHint;
+import io.sluice.runner.ColumnarDoFn;
+import io.sluice.runner.ColumnarRows;
 import io.sluice.transforms.arrow.ArrowBatchFunction;
 import io.sluice.transforms.arrow.ArrowFormatUdf;
 import io.sluice.transforms.arrow.ArrowSchemas;
@@ -42,8 +44,8 @@ import org.joda.time.Instant;
  * #ofArrow}, {@link #ofArrowClass}): the UDF receives each batch of a schema'd PCollection as an
  * Arrow {@code VectorSchemaRoot} and returns one, read back as rows of the declared output schema
  * (types mapped as in {@link ArrowSchemas}; who closes what is in {@link ArrowBatchFunction}).
- * Arrow batches are copied from and to rows: no runner hands a DoFn Arrow blocks yet, so Ray's
- * zero-copy batches have no counterpart here.
+ * On SluiceRunner, a batch one Arrow MapBatches returns reaches the next Arrow MapBatches as it is,
+ * with no copy, where it is the only step to read it; elsewhere batches are copied from and to rows.
  *
  * <pre>{@code
  * PCollection<Row> scored = rows.apply(MapBatches.ofArrow(AddScore::apply)
@@ -276,11 +278,17 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
       hints = ActorPoolHint.add(hints, ActorPoolHint.of(actorPool.config().minSize(), actorPool.config().maxSize(),
           actorPool.config().initialSize(), actorPool.config().maxTasksInFlightPerActor()));
     }
+    Batching<InputT, OutputT> batching = new Batching<>(function, udfs, batchSize,
+        maxBatchDelay == null ? 0 : maxBatchDelay.toNanos(), preservesRowCount, outputSchema);
     return input
-        .apply("Batches", ParDo.of(new BatchingFn<>(new Batching<>(function, udfs, batchSize,
-            maxBatchDelay == null ? 0 : maxBatchDelay.toNanos(), preservesRowCount, outputSchema)))
+        .apply("Batches", ParDo.of(arrowFactory != null ? arrowBatchingFn(batching) : new BatchingFn<>(batching))
             .setResourceHints(hints))
         .setCoder(outputCoder != null ? outputCoder : rowCoder(outputSchema));
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static <InputT, OutputT> DoFn<InputT, OutputT> arrowBatchingFn(Batching<InputT, OutputT> batching) {
+    return (DoFn) new ArrowBatchingFn<>((Batching) batching);
   }
 
   /** The Arrow UDF wrapped as a UDF over elements, once the input's schema is known. */
@@ -325,9 +333,9 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
    * first element has waited past the maximum delay, and to what is left when the bundle ends (Beam
    * allows no output after that). Outputs take their batch's window and its latest input timestamp.
    */
-  static final class BatchingFn<InputT, OutputT> extends DoFn<InputT, OutputT> {
-    private final Batching<InputT, OutputT> batching;
-    private transient BatchUdf<InputT, OutputT> udf;
+  static class BatchingFn<InputT, OutputT> extends DoFn<InputT, OutputT> {
+    final Batching<InputT, OutputT> batching;
+    transient BatchUdf<InputT, OutputT> udf;
     private transient Map<BoundedWindow, Batch<InputT>> batches;
     private transient BoundedWindow lastWindow;
     private transient Batch<InputT> lastBatch;
@@ -397,16 +405,20 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
         throw new IllegalStateException("MapBatches: the UDF returned null for a batch of "
             + batch.size() + "; return an empty list for no output");
       }
-      if (batching.preservesRowCount() && outputs.size() != batch.size()) {
-        throw new IllegalStateException("MapBatches declares preservesRowCount(), but its UDF "
-            + "returned " + outputs.size() + " rows for a batch of " + batch.size());
-      }
+      checkRowCount(batch.size(), outputs.size());
       if (batching.outputSchema() != null) {
         for (OutputT output : outputs) {
           checkSchema(output);
         }
       }
       return outputs;
+    }
+
+    void checkRowCount(int inputRows, int outputRows) {
+      if (batching.preservesRowCount() && outputRows != inputRows) {
+        throw new IllegalStateException("MapBatches declares preservesRowCount(), but its UDF "
+            + "returned " + outputRows + " rows for a batch of " + inputRows);
+      }
     }
 
     private void checkSchema(OutputT output) {
@@ -422,6 +434,42 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
             + "returned " + (schema == null ? "a " + (output == null ? "null" : output.getClass().getName())
             : "a row of another schema: " + schema) + "; the output schema is " + expected);
       }
+    }
+  }
+
+  /**
+   * The Arrow format's batching DoFn, which SluiceRunner may hand whole Arrow batches ({@link
+   * ColumnarDoFn}): a batch another Arrow MapBatches returned then reaches the UDF with no copy.
+   */
+  static final class ArrowBatchingFn<InputT> extends BatchingFn<InputT, Row> implements ColumnarDoFn {
+    ArrowBatchingFn(Batching<InputT, Row> batching) {
+      super(batching);
+    }
+
+    @Override
+    public int batchSize() {
+      return batching.batchSize();
+    }
+
+    @Override
+    public ColumnarRows toColumns(List<?> values, Instant timestamp) {
+      return arrowUdf().toColumns(values, timestamp);
+    }
+
+    @Override
+    public ColumnarRows processColumns(ColumnarRows batch) throws Exception {
+      ColumnarRows output = arrowUdf().processColumns(batch);
+      try {
+        checkRowCount(batch.rows(), output.rows());
+      } catch (RuntimeException e) {
+        output.close();
+        throw e;
+      }
+      return output;
+    }
+
+    private ArrowFormatUdf<InputT> arrowUdf() {
+      return (ArrowFormatUdf<InputT>) udf;
     }
   }
 

@@ -1,10 +1,12 @@
 package io.sluice.runner.beam;
 
 import io.sluice.runner.OutputLimit;
+import io.sluice.runner.engine.actor.ActorFactory;
 import io.sluice.runner.engine.actor.ActorPoolConfig;
 import io.sluice.runner.engine.actor.ActorPoolOperator;
 import io.sluice.runner.engine.actor.Bundling;
 import io.sluice.runner.engine.operator.AllToAllOperator;
+import io.sluice.runner.engine.operator.BlockFunction;
 import io.sluice.runner.engine.operator.CollectingSink;
 import io.sluice.runner.engine.operator.MapOperator;
 import io.sluice.runner.engine.operator.PhysicalOperator;
@@ -115,16 +117,12 @@ public final class OperatorFactory {
             new SplittableProcessFunction((SplittableProcessSpec) node.specs().get(0), node, context), parallelism,
             node.resources());
       case FUSED_STAGE:
-        FusedStageFunction stage = new FusedStageFunction(node, node.specs(), node.input(), context);
-        if (node.execution().runsOnActors()) {
-          int batch = node.execution().batchSize();
-          Bundling bundling = new Bundling(batch, Math.max(batch, blockSize.rows() / batch * batch));
-          return new ActorPoolOperator(node.name(), stage::newActor, actorPool(node), node.resources(), bundling,
-              ACTOR_DOWNSCALE_DELAY_NANOS);
+        if (node.execution().columnar()) {
+          ColumnarStageFunction columnar = new ColumnarStageFunction(node, context);
+          return stageOperator(node, columnar, columnar::newActor);
         }
-        int ownCap = node.execution().maxConcurrency();
-        int cap = ownCap > 0 ? Math.min(parallelism, ownCap) : parallelism;
-        return new MapOperator(node.name(), stage, cap, node.resources());
+        FusedStageFunction stage = new FusedStageFunction(node, node.specs(), node.input(), context);
+        return stageOperator(node, stage, stage::newActor);
       case SOURCE:
         return new SourceOperator(node.name(), fusedSplits(node, context), parallelism, node.resources());
       case ALL_TO_ALL:
@@ -142,6 +140,19 @@ public final class OperatorFactory {
         break;
     }
     throw new IllegalArgumentException("cannot run " + node.kind() + " " + node.name());
+  }
+
+  /** A stage on an actor pool, or on tasks up to its concurrency cap. */
+  private PhysicalOperator stageOperator(PlanNode node, BlockFunction tasks, ActorFactory actors) {
+    if (node.execution().runsOnActors()) {
+      int batch = node.execution().batchSize();
+      Bundling bundling = new Bundling(batch, Math.max(batch, blockSize.rows() / batch * batch));
+      return new ActorPoolOperator(node.name(), actors, actorPool(node), node.resources(), bundling,
+          ACTOR_DOWNSCALE_DELAY_NANOS);
+    }
+    int ownCap = node.execution().maxConcurrency();
+    int cap = ownCap > 0 ? Math.min(parallelism, ownCap) : parallelism;
+    return new MapOperator(node.name(), tasks, cap, node.resources());
   }
 
   /**

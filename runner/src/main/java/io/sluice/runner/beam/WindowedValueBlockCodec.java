@@ -1,6 +1,8 @@
 package io.sluice.runner.beam;
 
+import io.sluice.runner.ColumnarRows;
 import io.sluice.runner.engine.block.Block;
+import io.sluice.runner.engine.block.ColumnarBlock;
 import io.sluice.runner.engine.block.RowBlock;
 import io.sluice.runner.engine.spill.BlockCodec;
 import java.io.IOException;
@@ -26,6 +28,13 @@ final class WindowedValueBlockCodec implements BlockCodec {
   @Override
   @SuppressWarnings("unchecked")
   public void encode(Block block, OutputStream out) throws IOException {
+    if (block instanceof ColumnarBlock columnar && columnar.batch() instanceof ColumnarRows batch) {
+      // Spilled as the rows it holds, and read back as such: the columnar step it waits for takes rows too.
+      for (Object value : batch.values(columnar.from(), columnar.to())) {
+        coder.encode(WindowedValues.timestampedValueInGlobalWindow(value, batch.timestamp()), out);
+      }
+      return;
+    }
     for (Object element : ((RowBlock<?>) block).elements()) {
       coder.encode((WindowedValue<Object>) element, out);
     }

@@ -10,11 +10,13 @@ import io.sluice.runner.engine.resource.ExecutionResources;
  * @param actorPool the pool an ActorPoolHint asked for, or null
  * @param batchSize the batch size a BatchSizeHint declared; 1 without one
  * @param maxConcurrency tasks that may run at once (Beam's max_active_bundles_per_worker hint); 0: no cap
+ * @param columnar whether it takes whole columnar batches ({@code ColumnarDoFn}); such a step runs as a stage of its own
  */
-public record Execution(ExecutionResources resources, ActorPoolConfig actorPool, int batchSize, int maxConcurrency) {
+public record Execution(ExecutionResources resources, ActorPoolConfig actorPool, int batchSize, int maxConcurrency,
+    boolean columnar) {
   /** Tasks holding {@code resources}, with no pool, batch size or cap of their own. */
   public static Execution of(ExecutionResources resources) {
-    return new Execution(resources, null, 1, 0);
+    return new Execution(resources, null, 1, 0, false);
   }
 
   /**
@@ -26,6 +28,6 @@ public record Execution(ExecutionResources resources, ActorPoolConfig actorPool,
   }
 
   public Execution withBatchSize(int size) {
-    return new Execution(resources, actorPool, size, maxConcurrency);
+    return new Execution(resources, actorPool, size, maxConcurrency, columnar);
   }
 }

@@ -28,6 +28,7 @@ public final class PhysicalPlan {
     }
     plan.wire();
     plan.liftCombinesIntoProducers();
+    plan.keepColumnsBetweenColumnarSteps();
     return plan;
   }
 
@@ -69,10 +70,14 @@ public final class PhysicalPlan {
    * same pool, never a read task. An actor step with a batch size heads its own stage: the pool
    * cuts that stage's input into bundles of whole batches. A task step with a batch size fuses
    * like any other (its batches then span what its producer hands it per task): heading a stage
-   * would only add a queue between it and its producer.
+   * would only add a queue between it and its producer. A columnar step neither joins a stage nor is
+   * joined: its input and output are whole blocks, which may be columnar.
    */
   private boolean canJoinProducer(TransformSpec spec) {
     PlanNode producer = producerOf.get(spec.inputs().get(0));
+    if (spec.execution().columnar() || (producer != null && producer.execution().columnar())) {
+      return false;
+    }
     boolean readsSideInputs = !spec.sideInputs().isEmpty();
     boolean wantsWholeBatchBundles = spec.execution().batchSize() > 1 && spec.execution().runsOnActors();
     return producer != null
@@ -140,10 +145,32 @@ public final class PhysicalPlan {
       }
       PlanNode.Producer only = node.producers().get(0);
       PlanNode producer = nodes.get(only.node());
-      boolean runsStage = producer.kind() == PlanNode.Kind.FUSED_STAGE
+      // A columnar step hands on whole batches: it has no per-element output to fold.
+      boolean runsStage = (producer.kind() == PlanNode.Kind.FUSED_STAGE && !producer.execution().columnar())
           || (producer.kind() == PlanNode.Kind.SOURCE && producer.specs().size() > 1);
       if (runsStage && consumersPerPort.get(only) == 1 && producer.outputs().get(only.port()) == combine.input()) {
         producer.precombined().put(combine.input(), combine);
+      }
+    }
+  }
+
+  /**
+   * A columnar step whose output goes to one consumer, itself a columnar step, hands it its
+   * batches as they are; otherwise its output leaves as rows, which every operator can read. One
+   * consumer, because a columnar block's buffers are freed once its rows have been read.
+   */
+  private void keepColumnsBetweenColumnarSteps() {
+    Map<PlanNode.Producer, List<PlanNode>> consumers = new HashMap<>();
+    for (PlanNode node : nodes) {
+      for (PlanNode.Producer producer : node.producers()) {
+        consumers.computeIfAbsent(producer, p -> new ArrayList<>()).add(node);
+      }
+    }
+    for (PlanNode node : nodes) {
+      if (node.kind() == PlanNode.Kind.FUSED_STAGE && node.execution().columnar()) {
+        List<PlanNode> readers = consumers.getOrDefault(new PlanNode.Producer(node.id(), 0), List.of());
+        node.setEmitsColumns(readers.size() == 1 && readers.get(0).kind() == PlanNode.Kind.FUSED_STAGE
+            && readers.get(0).execution().columnar());
       }
     }
   }
@@ -203,6 +230,10 @@ public final class PhysicalPlan {
       }
       if (!node.prerequisites().isEmpty()) {
         out.append(" after ").append(node.prerequisites());
+      }
+      if (node.execution().columnar() && node.kind() == PlanNode.Kind.FUSED_STAGE) {
+        out.append(out.charAt(out.length() - 1) == ' ' ? "" : " ")
+            .append(node.emitsColumns() ? "[columnar, hands on columns]" : "[columnar]");
       }
       if (node.specs().size() > 1) {
         out.append("\n    fused: ");

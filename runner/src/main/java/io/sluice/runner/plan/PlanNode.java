@@ -31,6 +31,7 @@ public final class PlanNode {
   private final List<Producer> producers = new ArrayList<>();
   private final List<Integer> prerequisites = new ArrayList<>();
   private final Map<PCollection<?>, CombinePerKeySpec> precombined = new HashMap<>();
+  private boolean emitsColumns;
 
   /** An edge into this node: the producing node and the port the input leaves it by. */
   public record Producer(int node, int port) {}
@@ -77,6 +78,15 @@ public final class PlanNode {
    */
   public Map<PCollection<?>, CombinePerKeySpec> precombined() {
     return precombined;
+  }
+
+  /** Whether a columnar step's output leaves as its columnar batches rather than as rows. */
+  public boolean emitsColumns() {
+    return emitsColumns;
+  }
+
+  void setEmitsColumns(boolean emitsColumns) {
+    this.emitsColumns = emitsColumns;
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.sluice.runner.translate;
 
+import io.sluice.runner.ColumnarDoFn;
 import io.sluice.runner.plan.Execution;
 import io.sluice.runner.plan.ParDoSpec;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.reflect.DoFnSignature;
 import org.apache.beam.sdk.transforms.reflect.DoFnSignatures;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TupleTag;
 
@@ -24,19 +26,31 @@ final class ParDoTranslator implements TransformTranslator {
     boolean keyed = signature.usesState() || signature.usesTimers() || timeSorted
         || signature.onWindowExpiration() != null;
     Map<TupleTag<?>, PCollection<?>> outputs = new LinkedHashMap<>(transform.getOutputs());
+    PCollection<?> input = TranslationContext.mainInput(transform);
     context.emit(new ParDoSpec(
         transform.getFullName(),
         fn,
-        TranslationContext.mainInput(transform),
+        input,
         parDo.getMainOutputTag(),
         outputs,
         new ArrayList<>(parDo.getSideInputs().values()),
         // From the transform itself: ParDoTranslation's getters build (and serialize) its proto.
         parDo.getSideInputs(),
-        ParDo.getDoFnSchemaInformation(fn, TranslationContext.mainInput(transform)),
+        ParDo.getDoFnSchemaInformation(fn, input),
         keyed,
         timeSorted,
         new Execution(ResourceRequests.of(transform), ResourceRequests.actorPool(transform),
-            ResourceRequests.batchSize(transform), ResourceRequests.maxConcurrency(transform))));
+            ResourceRequests.batchSize(transform), ResourceRequests.maxConcurrency(transform),
+            takesColumns(fn, keyed, input, outputs.size(), parDo.getSideInputs().isEmpty()))));
+  }
+
+  /**
+   * Whether batches can reach the DoFn as columns: it says it takes them, and nothing asks for
+   * elements one by one (a window to batch in, state, side inputs, further outputs).
+   */
+  private static boolean takesColumns(DoFn<?, ?> fn, boolean keyed, PCollection<?> input, int outputs,
+      boolean noSideInputs) {
+    return fn instanceof ColumnarDoFn && !keyed && noSideInputs && outputs == 1
+        && input.getWindowingStrategy().getWindowFn() instanceof GlobalWindows;
   }
 }

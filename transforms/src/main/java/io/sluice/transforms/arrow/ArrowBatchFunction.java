@@ -9,8 +9,9 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * with {@code batch_format="pyarrow"}).
  *
  * <p>Ownership: MapBatches owns {@code batch} and closes it after the call, and owns the returned
- * root, which it closes once its rows are read. The returned root may be {@code batch} itself or
- * hold some of its vectors. Allocate new vectors from {@code allocator}, which is this batch's:
+ * root, which it closes once its rows are read (on SluiceRunner, its buffers may instead go on,
+ * uncopied, to the next Arrow MapBatches). The returned root may be {@code batch} itself or hold
+ * some of its vectors. Allocate new vectors from {@code allocator}, which is this batch's:
  * anything allocated from it and not returned must be closed before returning, or the batch fails
  * as a leak. Keep no reference to either root after returning.
  */

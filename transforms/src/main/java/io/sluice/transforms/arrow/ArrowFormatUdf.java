@@ -1,28 +1,33 @@
 package io.sluice.transforms.arrow;
 
+import io.sluice.runner.ColumnarRows;
 import io.sluice.transforms.BatchUdf;
 import io.sluice.transforms.UdfFactory;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.util.TransferPair;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.ValueVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.Row;
+import org.joda.time.Instant;
 
 /**
  * MapBatches' Arrow batch format: a {@link BatchUdf} over schema'd elements that hands an Arrow
  * UDF each batch as a {@link VectorSchemaRoot} and reads the root it returns as rows of the
- * declared output schema.
+ * declared output schema. On SluiceRunner it also runs on batches already in Arrow form ({@link
+ * #processColumns}), returning the UDF's root as it is where it has the output schema's layout.
  *
- * <p>Memory: one {@link RootAllocator} per instance (so per DoFn instance), made at setup and
+ * <p>Memory: each instance has an allocator under {@link ArrowMemory}'s root, made at setup and
  * closed at close; each batch gets a child allocator. After the UDF returns, the input root and
- * the returned root are closed, and the batch's allocator must then hold nothing: what the UDF
+ * the returned root are closed (or, on the columnar path, the returned buffers move to the
+ * columnar blocks' allocator), and the batch's allocator must then hold nothing: what the UDF
  * allocated and neither returned nor closed fails the batch as a leak instead of piling up.
- *
- * <p>Not zero-copy: rows are copied into Arrow and back for every batch, as no runner hands a
- * DoFn Arrow blocks yet.
  */
 public final class ArrowFormatUdf<InputT> implements BatchUdf<InputT, Row> {
   /** What the format needs besides the UDF, fixed when MapBatches is expanded. */
@@ -32,6 +37,8 @@ public final class ArrowFormatUdf<InputT> implements BatchUdf<InputT, Row> {
   private final Format<InputT> format;
   private final ArrowBatchUdf udf;
   private BufferAllocator allocator;
+  /** The output schema as ArrowRowWriter lays it out: a returned root in this form is passed on as it is. */
+  private List<Field> outputLayout;
 
   private ArrowFormatUdf(Format<InputT> format, ArrowBatchUdf udf) {
     this.format = format;
@@ -50,38 +57,36 @@ public final class ArrowFormatUdf<InputT> implements BatchUdf<InputT, Row> {
 
   @Override
   public void setup() throws Exception {
-    allocator = new RootAllocator();
+    allocator = ArrowMemory.newAllocator("MapBatches " + format.transform());
+    outputLayout = ArrowSchemas.toArrowSchema(format.outputSchema()).getFields();
     udf.setup();
   }
 
   @Override
   public List<Row> apply(List<InputT> batch) throws Exception {
-    BufferAllocator batchAllocator = allocator.newChildAllocator("MapBatches " + format.transform(), 0, Long.MAX_VALUE);
-    VectorSchemaRoot input = null;
-    VectorSchemaRoot output = null;
-    List<Row> rows = null;
-    Exception failure = null;
-    try {
-      input = toArrow(batch, batchAllocator);
-      output = udf.apply(input, batchAllocator);
-      rows = toRows(output, batch.size());
-    } catch (Exception e) {
-      failure = e;
+    return run(batchAllocator -> toArrow(batch, batchAllocator), true, this::toRows);
+  }
+
+  /** A batch of input elements in Arrow form, for {@link #processColumns}; the caller closes it. */
+  public ColumnarRows toColumns(List<?> values, Instant timestamp) {
+    @SuppressWarnings("unchecked")
+    List<InputT> batch = (List<InputT>) values;
+    return new ArrowColumnarRows(toArrow(batch, ArrowMemory.columnarBlocks()), format.inputSchema(), timestamp);
+  }
+
+  /**
+   * The UDF applied to a batch already in Arrow form. The input stays the caller's; the result,
+   * also the caller's, holds the UDF's own root where that has the output schema's layout (no
+   * copy), else the rows it holds written out in that layout.
+   */
+  public ColumnarRows processColumns(ColumnarRows batch) throws Exception {
+    if (!(batch instanceof ArrowColumnarRows arrow) || !arrow.schema().equals(format.inputSchema())) {
+      try (ColumnarRows copy = toColumns(batch.values(0, batch.rows()), batch.timestamp())) {
+        return processColumns(copy);
+      }
     }
-    if (output != input) {
-      failure = close(output, failure);
-    }
-    failure = close(input, failure);
-    long leaked = batchAllocator.getAllocatedMemory();
-    if (failure == null && leaked > 0) {
-      failure = new IllegalStateException(prefix() + "the Arrow UDF left " + leaked + " bytes allocated after its "
-          + "batch: close the vectors it allocates and does not return");
-    }
-    failure = close(batchAllocator, failure);
-    if (failure != null) {
-      throw failure;
-    }
-    return rows;
+    VectorSchemaRoot output = run(batchAllocator -> arrow.root(), false, this::takeOver);
+    return new ArrowColumnarRows(output, format.outputSchema(), batch.timestamp());
   }
 
   @Override
@@ -98,6 +103,53 @@ public final class ArrowFormatUdf<InputT> implements BatchUdf<InputT, Row> {
     return allocator.getAllocatedMemory();
   }
 
+  private interface RootSource {
+    VectorSchemaRoot open(BufferAllocator batchAllocator) throws Exception;
+  }
+
+  private interface RootReader<R> {
+    R read(VectorSchemaRoot output, int inputRows) throws Exception;
+  }
+
+  /**
+   * Runs the UDF on one batch and reads what it returns with {@code reader}, then closes the
+   * returned root (and the input, if {@code closeInput}) and checks that the batch leaked nothing.
+   */
+  private <R> R run(RootSource source, boolean closeInput, RootReader<R> reader) throws Exception {
+    BufferAllocator batchAllocator = allocator.newChildAllocator("MapBatches " + format.transform(), 0, Long.MAX_VALUE);
+    VectorSchemaRoot input = null;
+    VectorSchemaRoot output = null;
+    R result = null;
+    Exception failure = null;
+    try {
+      input = source.open(batchAllocator);
+      output = udf.apply(input, batchAllocator);
+      if (output == null) {
+        throw new IllegalStateException(prefix() + "the Arrow UDF returned null for a batch of " + input.getRowCount()
+            + " rows; return a root with no rows for no output");
+      }
+      result = reader.read(output, input.getRowCount());
+    } catch (Exception e) {
+      failure = e;
+    }
+    if (output != input) {
+      failure = close(output, failure);
+    }
+    if (closeInput) {
+      failure = close(input, failure);
+    }
+    long leaked = batchAllocator.getAllocatedMemory();
+    if (failure == null && leaked > 0) {
+      failure = new IllegalStateException(prefix() + "the Arrow UDF left " + leaked + " bytes allocated after its "
+          + "batch: close the vectors it allocates and does not return");
+    }
+    failure = close(batchAllocator, failure);
+    if (failure != null) {
+      throw failure;
+    }
+    return result;
+  }
+
   private VectorSchemaRoot toArrow(List<InputT> batch, BufferAllocator batchAllocator) {
     try {
       return ArrowRows.toArrow(format.inputSchema(), () -> batch.stream().map(format.toRow()::apply).iterator(),
@@ -108,16 +160,63 @@ public final class ArrowFormatUdf<InputT> implements BatchUdf<InputT, Row> {
   }
 
   private List<Row> toRows(VectorSchemaRoot output, int inputRows) {
-    if (output == null) {
-      throw new IllegalStateException(prefix() + "the Arrow UDF returned null for a batch of " + inputRows
-          + " rows; return a root with no rows for no output");
-    }
     try {
       return ArrowRowReader.of(output, format.outputSchema()).readAll();
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException(prefix() + "the Arrow UDF returned a batch that does not fit the output "
           + "schema: " + e.getMessage() + ". Output schema (withOutputSchema) as Arrow: "
           + ArrowSchemas.toArrowSchema(format.outputSchema()) + "; returned: " + output.getSchema(), e);
+    }
+  }
+
+  /**
+   * The returned root's buffers, moved (not copied) to the columnar blocks' allocator, where its
+   * columns have the output layout; otherwise its rows, checked as {@link #toRows} does, written
+   * out in that layout. Either way the next step gets what it would get from rows.
+   */
+  private VectorSchemaRoot takeOver(VectorSchemaRoot output, int inputRows) {
+    List<FieldVector> columns = inOutputLayout(output);
+    if (columns == null) {
+      return ArrowRows.toArrow(format.outputSchema(), toRows(output, inputRows), ArrowMemory.columnarBlocks());
+    }
+    for (FieldVector column : columns) {
+      checkNoNulls(column, column.getField().getName());
+    }
+    List<FieldVector> moved = new ArrayList<>(columns.size());
+    for (FieldVector column : columns) {
+      TransferPair transfer = column.getTransferPair(ArrowMemory.columnarBlocks());
+      transfer.transfer();
+      moved.add((FieldVector) transfer.getTo());
+    }
+    return new VectorSchemaRoot(outputLayout, moved, output.getRowCount());
+  }
+
+  /** The root's columns in output-schema order if each has exactly the layout's field, else null. */
+  private List<FieldVector> inOutputLayout(VectorSchemaRoot output) {
+    if (output.getFieldVectors().size() != outputLayout.size()) {
+      return null;
+    }
+    List<FieldVector> columns = new ArrayList<>(outputLayout.size());
+    for (Field field : outputLayout) {
+      FieldVector column = output.getVector(field.getName());
+      if (column == null || !column.getField().equals(field) || column.getValueCount() != output.getRowCount()) {
+        return null;
+      }
+      columns.add(column);
+    }
+    return columns;
+  }
+
+  /** A null where the output schema allows none fails here, as reading the rows would. */
+  private void checkNoNulls(ValueVector column, String path) {
+    if (!column.getField().isNullable() && column.getNullCount() > 0) {
+      throw new IllegalStateException(prefix() + "the Arrow UDF returned a null in column '" + path
+          + "', which the output schema (withOutputSchema) says is not nullable");
+    }
+    if (column instanceof FieldVector parent) {
+      for (FieldVector child : parent.getChildrenFromFields()) {
+        checkNoNulls(child, path + "." + child.getField().getName());
+      }
     }
   }
 

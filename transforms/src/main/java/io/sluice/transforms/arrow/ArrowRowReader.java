@@ -127,15 +127,22 @@ public final class ArrowRowReader {
 
   /** Every row; read column by column, so each column's reader runs over all rows in one loop. */
   public List<Row> readAll() {
-    int rowCount = rowCount();
-    Object[][] values = new Object[rowCount][readers.size()];
+    return read(0, rowCount());
+  }
+
+  /** Rows {@code from} (inclusive) to {@code to} (exclusive), read column by column as {@link #readAll}. */
+  public List<Row> read(int from, int to) {
+    if (from < 0 || to > rowCount() || from > to) {
+      throw new IndexOutOfBoundsException("rows [" + from + ", " + to + ") of " + rowCount());
+    }
+    Object[][] values = new Object[to - from][readers.size()];
     for (int column = 0; column < readers.size(); column++) {
       ValueReader reader = readers.get(column);
-      for (int i = 0; i < rowCount; i++) {
-        values[i][column] = reader.read(i);
+      for (int i = from; i < to; i++) {
+        values[i - from][column] = reader.read(i);
       }
     }
-    List<Row> rows = new ArrayList<>(rowCount);
+    List<Row> rows = new ArrayList<>(to - from);
     for (Object[] row : values) {
       rows.add(Row.withSchema(schema).attachValues(row));
     }

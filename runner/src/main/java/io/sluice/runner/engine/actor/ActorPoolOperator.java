@@ -98,6 +98,7 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
   @Override
   public void stopEarly() {
     stopped = true;
+    inputs.forEach(Block::release);
     inputs.clear();
     queuedRows = 0;
   }

@@ -12,4 +12,11 @@ public interface Block {
 
   /** Rows {@code from} (inclusive) to {@code to} (exclusive), sharing this block's data. */
   Block slice(int from, int to);
+
+  /**
+   * Says that this block's rows will not be read again (consumed, dropped or spilled), so that
+   * memory held outside the heap can be freed. Each block, or each slice cut from it, is released
+   * once; a no-op for blocks of plain objects, which the garbage collector frees.
+   */
+  default void release() {}
 }

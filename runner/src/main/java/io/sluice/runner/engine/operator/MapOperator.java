@@ -44,6 +44,7 @@ public final class MapOperator extends TaskOperator implements StopsEarly {
   @Override
   public void stopEarly() {
     stopped = true;
+    inputs.forEach(Block::release);
     inputs.clear();
   }
 

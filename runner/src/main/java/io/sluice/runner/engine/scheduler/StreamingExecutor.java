@@ -430,7 +430,9 @@ public final class StreamingExecutor implements ResourceUsage {
         stops.stopEarly();
         state.stats.stoppedEarly();
         while (!state.inputQueue.isEmpty()) {
-          state.queuedBytes -= state.inputQueue.poll().bytes();
+          Block dropped = state.inputQueue.poll();
+          state.queuedBytes -= dropped.bytes();
+          dropped.release();
         }
         stopped.add(state);
       }
@@ -574,6 +576,9 @@ public final class StreamingExecutor implements ResourceUsage {
       failure = addError(failure, e);
     }
     for (OpState state : ops) {
+      // Blocks a failed or cancelled run leaves queued (none after a success) free what they hold off the heap.
+      state.inputQueue.forEach(Block::release);
+      state.inputQueue.clear();
       try {
         state.op.close();
       } catch (Exception e) {

@@ -135,13 +135,18 @@ public final class SpilledBlock implements Block {
         store.delete(path);
         throw new UncheckedIOException("could not spill a block to " + path, e);
       }
+      boolean written;
       synchronized (this) {
-        if (servedFromMemory) {
-          store.delete(path);
-        } else {
+        written = !servedFromMemory;
+        if (written) {
           onDisk = true;
           inMemory = null;
+        } else {
+          store.delete(path);
         }
+      }
+      if (written) {
+        block.release(); // the rows are read back from the file from now on
       }
     }
 
