@@ -7,7 +7,8 @@ import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
  * MapBatches over Arrow batches against a plain ParDo doing the same per-row work (and MapBatches
- * over {@code List<Row>}), all on SluiceRunner, in one JVM: rows/s for each. A run without the
+ * over {@code List<Row>}), all on SluiceRunner, in one JVM: rows/s for each, for one step and for a
+ * chain of two of the same form (Arrow batches then pass between the steps as they are). A run without the
  * scoring step measures what generating and checksumming the rows costs, so the table also shows
  * the scoring step's own rate: rows / (wall − that baseline).
  *
@@ -28,7 +29,7 @@ public final class BatchFormatBenchmark {
     List<String> report = new ArrayList<>();
     report.add(String.format("%nBatch formats on SluiceRunner: %,d rows (id, a, b) -> score = 2a + b^2, batches of %d, "
         + "%d cores", rows, BatchFormatPipeline.BATCH_SIZE, Runners.CORES));
-    report.add(String.format("%-26s %9s %14s %18s", "form", "wall s", "rows/s", "scoring rows/s"));
+    report.add(String.format("%-26s %9s %14s %18s", "form", "wall s", "rows/s", "steps' rows/s"));
     // Rounds of every form in turn, so that drift in the machine's speed (other load, the JIT)
     // falls on all forms alike; the first WARM_UPS rounds are not timed.
     BatchFormatPipeline.Form[] forms = BatchFormatPipeline.Form.values();
@@ -69,7 +70,7 @@ public final class BatchFormatBenchmark {
       report.add(String.format("%-26s %9.3f %,14.0f %18s", describe(form), wall, rows / wall, ownRate));
     }
     report.add("Median of " + args.repeats() + " rounds, each running every form in turn. "
-        + "scoring rows/s = rows / (wall - baseline wall).");
+        + "steps' rows/s = rows / (wall - baseline wall): the scoring step, or both steps of a chain.");
     report.forEach(System.out::println);
   }
 
@@ -79,6 +80,9 @@ public final class BatchFormatBenchmark {
       case PARDO -> "ParDo, row by row";
       case LIST_OF_ROWS -> "MapBatches, List<Row>";
       case ARROW -> "MapBatches, Arrow";
+      case PARDO_CHAIN -> "2 ParDos, row by row";
+      case LIST_OF_ROWS_CHAIN -> "2 MapBatches, List<Row>";
+      case ARROW_CHAIN -> "2 MapBatches, Arrow";
     };
   }
 }

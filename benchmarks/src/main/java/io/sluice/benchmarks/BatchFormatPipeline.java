@@ -22,13 +22,22 @@ import org.apache.beam.sdk.values.Row;
  * rows (id, a, b) → score = 2a + b² per row, by one of three forms → checksum of the scores. The
  * forms do the same per-row arithmetic; what differs is how rows reach it: a plain ParDo row by
  * row, MapBatches over {@code List<Row>}, or MapBatches over Arrow batches (columns as vectors).
+ * The chained forms add a second step of the same form, scaled = score / 2 + b, and checksum that:
+ * between two Arrow steps SluiceRunner hands the batches on without making rows of them.
  */
 final class BatchFormatPipeline {
   static final Schema INPUT = Schema.builder().addInt64Field("id").addDoubleField("a").addDoubleField("b").build();
   static final Schema SCORED = Schema.builder().addFields(INPUT.getFields()).addDoubleField("score").build();
+  static final Schema SCALED = Schema.builder().addFields(SCORED.getFields()).addDoubleField("scaled").build();
   static final int BATCH_SIZE = 4096;
 
-  enum Form { NONE, PARDO, LIST_OF_ROWS, ARROW }
+  enum Form {
+    NONE, PARDO, LIST_OF_ROWS, ARROW, PARDO_CHAIN, LIST_OF_ROWS_CHAIN, ARROW_CHAIN;
+
+    boolean chained() {
+      return this == PARDO_CHAIN || this == LIST_OF_ROWS_CHAIN || this == ARROW_CHAIN;
+    }
+  }
 
   private BatchFormatPipeline() {}
 
@@ -38,13 +47,21 @@ final class BatchFormatPipeline {
         .apply("ToRows", ParDo.of(new ToRowFn())).setRowSchema(INPUT);
     PCollection<Row> scored = switch (form) {
       case NONE -> input;
-      case PARDO -> input.apply("ScoreEachRow", ParDo.of(new ScoreFn())).setRowSchema(SCORED);
-      case LIST_OF_ROWS -> input.apply("ScoreListsOfRows", MapBatches.<Row, Row>of(BatchFormatPipeline::scoreRows)
-          .withBatchSize(BATCH_SIZE).withOutputSchema(SCORED));
-      case ARROW -> input.apply("ScoreArrowBatches", MapBatches.<Row>ofArrow(BatchFormatPipeline::scoreArrow)
+      case PARDO, PARDO_CHAIN -> input.apply("ScoreEachRow", ParDo.of(new ScoreFn())).setRowSchema(SCORED);
+      case LIST_OF_ROWS, LIST_OF_ROWS_CHAIN -> input.apply("ScoreListsOfRows",
+          MapBatches.<Row, Row>of(BatchFormatPipeline::scoreRows).withBatchSize(BATCH_SIZE).withOutputSchema(SCORED));
+      case ARROW, ARROW_CHAIN -> input.apply("ScoreArrowBatches", MapBatches.<Row>ofArrow(BatchFormatPipeline::scoreArrow)
           .withBatchSize(BATCH_SIZE).withOutputSchema(SCORED));
     };
-    String column = form == Form.NONE ? "a" : "score";
+    scored = switch (form) {
+      case PARDO_CHAIN -> scored.apply("ScaleEachRow", ParDo.of(new ScaleFn())).setRowSchema(SCALED);
+      case LIST_OF_ROWS_CHAIN -> scored.apply("ScaleListsOfRows",
+          MapBatches.<Row, Row>of(BatchFormatPipeline::scaleRows).withBatchSize(BATCH_SIZE).withOutputSchema(SCALED));
+      case ARROW_CHAIN -> scored.apply("ScaleArrowBatches", MapBatches.<Row>ofArrow(BatchFormatPipeline::scaleArrow)
+          .withBatchSize(BATCH_SIZE).withOutputSchema(SCALED));
+      default -> scored;
+    };
+    String column = form == Form.NONE ? "a" : form.chained() ? "scaled" : "score";
     scored.apply("Checksum", ParDo.of(new ColumnAsLongFn(column)))
         .apply("Total", Combine.globally(Sum.ofLongs()))
         .apply("Publish", ParDo.of(new InProcessResults.PublishFn(runId)));
@@ -58,7 +75,8 @@ final class BatchFormatPipeline {
   static long expectedChecksum(long rows, Form form) {
     long total = 0;
     for (long id = 0; id < rows; id++) {
-      total += Math.round(form == Form.NONE ? a(id) : score(a(id), b(id)));
+      double score = score(a(id), b(id));
+      total += Math.round(form == Form.NONE ? a(id) : form.chained() ? scale(score, b(id)) : score);
     }
     return total;
   }
@@ -75,6 +93,10 @@ final class BatchFormatPipeline {
     return 2 * a + b * b;
   }
 
+  static double scale(double score, double b) {
+    return score / 2 + b;
+  }
+
   private static List<Row> scoreRows(List<Row> batch) {
     List<Row> out = new ArrayList<>(batch.size());
     for (Row row : batch) {
@@ -87,6 +109,37 @@ final class BatchFormatPipeline {
     double a = row.getDouble(1);
     double b = row.getDouble(2);
     return Row.withSchema(SCORED).attachValues(row.getInt64(0), a, b, score(a, b));
+  }
+
+  private static List<Row> scaleRows(List<Row> batch) {
+    List<Row> out = new ArrayList<>(batch.size());
+    for (Row row : batch) {
+      out.add(scaled(row));
+    }
+    return out;
+  }
+
+  private static Row scaled(Row row) {
+    double score = row.getDouble(3);
+    return Row.withSchema(SCALED).attachValues(row.getInt64(0), row.getDouble(1), row.getDouble(2), score,
+        scale(score, row.getDouble(2)));
+  }
+
+  /** Reads score and b as columns and appends scaled, handing the input's vectors on. */
+  private static VectorSchemaRoot scaleArrow(VectorSchemaRoot batch, BufferAllocator allocator) {
+    Float8Vector score = (Float8Vector) batch.getVector("score");
+    Float8Vector b = (Float8Vector) batch.getVector("b");
+    int rows = batch.getRowCount();
+    Float8Vector scaled = new Float8Vector("scaled", allocator);
+    scaled.allocateNew(rows);
+    for (int i = 0; i < rows; i++) {
+      scaled.set(i, scale(score.get(i), b.get(i)));
+    }
+    scaled.setValueCount(rows);
+    VectorSchemaRoot out = new VectorSchemaRoot(List.of((BigIntVector) batch.getVector("id"),
+        (Float8Vector) batch.getVector("a"), b, score, scaled));
+    out.setRowCount(rows);
+    return out;
   }
 
   /** Reads a and b as columns and appends score; the input's vectors are handed on, not copied. */
@@ -116,6 +169,13 @@ final class BatchFormatPipeline {
     @ProcessElement
     public void process(@Element Row row, OutputReceiver<Row> out) {
       out.output(scored(row));
+    }
+  }
+
+  static final class ScaleFn extends DoFn<Row, Row> {
+    @ProcessElement
+    public void process(@Element Row row, OutputReceiver<Row> out) {
+      out.output(scaled(row));
     }
   }
 

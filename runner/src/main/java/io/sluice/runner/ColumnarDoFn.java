@@ -22,9 +22,15 @@ public interface ColumnarDoFn {
   ColumnarRows toColumns(List<?> values, Instant timestamp) throws Exception;
 
   /**
-   * The step applied to one batch. {@code batch} stays the caller's, who frees it after the call;
-   * the result is the caller's to close, and owns its buffers (it may have taken them over from
-   * {@code batch}).
+   * The step applied to one batch, for another columnar step to read. {@code batch} stays the
+   * caller's, who frees it after the call; the result is the caller's to close, and owns its
+   * buffers (it may have taken them over from {@code batch}).
    */
   ColumnarRows processColumns(ColumnarRows batch) throws Exception;
+
+  /**
+   * The step applied to one batch, its outputs returned as the elements of its output collection
+   * (all at the batch's timestamp), for steps that read elements. {@code batch} stays the caller's.
+   */
+  List<?> processColumnsToValues(ColumnarRows batch) throws Exception;
 }

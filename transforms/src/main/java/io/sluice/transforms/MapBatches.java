@@ -468,6 +468,13 @@ public final class MapBatches<InputT, OutputT> extends PTransform<PCollection<In
       return output;
     }
 
+    @Override
+    public List<?> processColumnsToValues(ColumnarRows batch) throws Exception {
+      List<Row> output = arrowUdf().processColumnsToRows(batch);
+      checkRowCount(batch.rows(), output.size());
+      return output;
+    }
+
     private ArrowFormatUdf<InputT> arrowUdf() {
       return (ArrowFormatUdf<InputT>) udf;
     }

@@ -1,8 +1,11 @@
 package io.sluice.runner.beam;
 
+import io.sluice.runner.ColumnarDoFn;
+import io.sluice.runner.ColumnarRows;
 import io.sluice.runner.DeviceContext;
 import io.sluice.runner.engine.actor.Actor;
 import io.sluice.runner.engine.block.Block;
+import io.sluice.runner.engine.block.ColumnarBlock;
 import io.sluice.runner.engine.block.RowBlock;
 import io.sluice.runner.engine.operator.BlockFunction;
 import io.sluice.runner.engine.operator.PhysicalOperator.OutputBlock;
@@ -74,8 +77,12 @@ final class FusedStageFunction implements BlockFunction {
 
   @SuppressWarnings("unchecked")
   private static Feeder feederOf(List<Block> inputs) {
-    return (root, outputBytes) -> {
+    return (root, rootBatches, outputBytes) -> {
       for (Block block : inputs) {
+        if (block instanceof ColumnarBlock columnar && columnar.batch() instanceof ColumnarRows batch) {
+          feedColumns(columnar, batch, root, rootBatches);
+          continue;
+        }
         for (Object element : ((RowBlock<?>) block).elements()) {
           root.accept((WindowedValue<Object>) element);
         }
@@ -83,11 +90,38 @@ final class FusedStageFunction implements BlockFunction {
     };
   }
 
+  /**
+   * A columnar block goes to the stage's columnar head as it is: the batch itself where the block
+   * is all of it (no copy), else a batch of its rows. Without such a head, its rows go in one by one.
+   */
+  private static void feedColumns(ColumnarBlock block, ColumnarRows batch, ElementSink root, BatchSink rootBatches)
+      throws Exception {
+    if (rootBatches == null) {
+      try {
+        for (Object value : batch.values(block.from(), block.to())) {
+          root.accept(WindowedValues.timestampedValueInGlobalWindow(value, batch.timestamp()));
+        }
+      } finally {
+        block.release();
+      }
+    } else if (block.ownsWholeBatch()) {
+      rootBatches.accept((ColumnarRows) block.take());
+    } else {
+      ColumnarRows rows;
+      try {
+        rows = batch.slice(block.from(), block.to());
+      } finally {
+        block.release();
+      }
+      rootBatches.accept(rows);
+    }
+  }
+
   /** Runs the feed's next chunk through the stage as one bundle, as it is read. */
   @SuppressWarnings("unchecked")
   List<OutputBlock> apply(ElementFeed feed) throws Exception {
     return run(feed.transform(),
-        (root, outputBytes) -> feed.feedChunk(element -> root.accept((WindowedValue<Object>) element), outputBytes));
+        (root, rootBatches, outputBytes) -> feed.feedChunk(element -> root.accept((WindowedValue<Object>) element), outputBytes));
   }
 
   /**
@@ -127,9 +161,12 @@ final class FusedStageFunction implements BlockFunction {
     };
   }
 
-  /** Pushes one bundle's elements into the stage, which reports what it has emitted so far. */
+  /**
+   * Pushes one bundle's elements into the stage, which reports what it has emitted so far; columnar
+   * batches go to {@code rootBatches}, null where the stage's head takes elements only.
+   */
   private interface Feeder {
-    void feed(ElementSink root, LongSupplier outputBytes) throws Exception;
+    void feed(ElementSink root, BatchSink rootBatches, LongSupplier outputBytes) throws Exception;
   }
 
   /**
@@ -167,6 +204,11 @@ final class FusedStageFunction implements BlockFunction {
     void accept(WindowedValue<Object> element);
   }
 
+  /** Where a columnar batch goes next, taking it over: a columnar DoFn in the stage, or a columnar port. */
+  private interface BatchSink {
+    void accept(ColumnarRows batch) throws Exception;
+  }
+
   private interface Node {
     void start();
 
@@ -180,6 +222,8 @@ final class FusedStageFunction implements BlockFunction {
   private final class StageInstance {
     private final List<Node> nodes = new ArrayList<>();
     private final Map<PCollection<?>, List<ElementSink>> consumers = new HashMap<>();
+    /** Collections handed on as batches: to their one reader, a columnar DoFn, or to a columnar port. */
+    private final Map<PCollection<?>, BatchSink> batchConsumers = new HashMap<>();
     private final InMemoryBundleFinalizer finalizer = new InMemoryBundleFinalizer();
     private final MetricsRouter router = new MetricsRouter();
     private TaskMetrics taskMetrics;
@@ -191,7 +235,14 @@ final class FusedStageFunction implements BlockFunction {
     StageInstance() {
       try {
         for (TransformSpec spec : specs) {
-          Node created = spec instanceof ParDoSpec parDo ? new ParDoNode(parDo, this) : new WindowAssignNode((WindowAssignSpec) spec, this);
+          Node created;
+          if (node.columnarSpecs().contains(spec)) {
+            ColumnarNode columnar = new ColumnarNode((ParDoSpec) spec, this);
+            batchConsumers.put(spec.inputs().get(0), columnar::acceptBatch);
+            created = columnar;
+          } else {
+            created = spec instanceof ParDoSpec parDo ? new ParDoNode(parDo, this) : new WindowAssignNode((WindowAssignSpec) spec, this);
+          }
           nodes.add(created);
           consumers.computeIfAbsent(spec.inputs().get(0), pc -> new ArrayList<>()).add(created::accept);
         }
@@ -199,11 +250,21 @@ final class FusedStageFunction implements BlockFunction {
         for (int port = 0; port < ports.size(); port++) {
           int p = port;
           consumers.computeIfAbsent(ports.get(port), pc -> new ArrayList<>()).add(e -> builders[p].add(e));
+          if (node.columnarPorts().contains(port)) {
+            batchConsumers.put(ports.get(port), batch -> ((ColumnarPortWriter) builders[p]).add(batch));
+          }
         }
+        // A batch is handed on only to a collection's one reader: where several read it, they get elements.
+        batchConsumers.keySet().removeIf(collection -> consumers.get(collection).size() != 1);
       } catch (RuntimeException e) {
         tearDown(e);
         throw TransformFailedException.attribute(node.name(), e);
       }
+    }
+
+    /** Where {@code collection}'s batches go as they are, or null where they must become elements. */
+    BatchSink batchSinkFor(PCollection<?> collection) {
+      return batchConsumers.get(collection);
     }
 
     ElementSink sinkFor(PCollection<?> collection) {
@@ -229,7 +290,9 @@ final class FusedStageFunction implements BlockFunction {
       builders = new PortWriter[ports.size()];
       for (int port = 0; port < ports.size(); port++) {
         CombinePerKeySpec combine = node.precombined().get(ports.get(port));
-        if (combine == null) {
+        if (node.columnarPorts().contains(port)) {
+          builders[port] = new ColumnarPortWriter(port, outputs);
+        } else if (combine == null) {
           builders[port] = new BlockBuilder(port, ports.get(port).getCoder(), context.blockSize(), outputs);
         } else {
           Precombiner precombiner = precombiners.computeIfAbsent(port, p -> PrecombiningWriter.precombinerFor(combine));
@@ -246,7 +309,7 @@ final class FusedStageFunction implements BlockFunction {
         ElementSink root = sinkFor(input);
         // Each DoFn node restores what it found: between elements, the feeder's code reports here.
         router.enter(feederTransform == null ? null : taskMetrics.containerFor(feederTransform));
-        feeder.feed(root, this::outputBytes);
+        feeder.feed(root, batchSinkFor(input), this::outputBytes);
         for (Node n : nodes) {
           n.finish();
         }
@@ -379,6 +442,183 @@ final class FusedStageFunction implements BlockFunction {
     public void tearDown(Throwable failure) {
       DoFnInstances.tearDown(fn, failure);
     }
+  }
+
+  /**
+   * A columnar DoFn ({@link ColumnarDoFn}) run on whole batches: elements are gathered into
+   * batches of its size (only the last of a bundle may be short); a batch of exactly that size
+   * arriving as columns runs as it is. What it returns goes on as a batch where its collection's
+   * one reader takes batches, else as elements, all at the batch's timestamp in the global window
+   * (the plan gives such steps globally windowed input only).
+   */
+  private final class ColumnarNode implements Node {
+    private final ParDoSpec spec;
+    private final DoFn<Object, Object> fn;
+    private final ColumnarDoFn columnar;
+    private final int batchSize;
+    private final StageInstance instance;
+    private BatchSink batches;
+    private ElementSink elements;
+    private MetricsContainer metrics;
+    private List<Object> pending = new ArrayList<>();
+    private Instant pendingLatest = BoundedWindow.TIMESTAMP_MIN_VALUE;
+    /** A short batch that came with nothing pending: it runs as it is if nothing follows it in the bundle. */
+    private ColumnarRows shortBatch;
+
+    ColumnarNode(ParDoSpec spec, StageInstance instance) {
+      this.spec = spec;
+      this.instance = instance;
+      this.fn = DoFnInstances.setUp(spec.fn(), context.options());
+      this.columnar = (ColumnarDoFn) fn;
+      this.batchSize = columnar.batchSize();
+    }
+
+    @Override
+    public void start() {
+      if (elements == null) {
+        PCollection<?> output = spec.outputs().get(spec.mainOutput());
+        batches = instance.batchSinkFor(output);
+        elements = instance.sinkFor(output);
+      }
+      metrics = instance.taskMetrics.containerFor(spec.name());
+    }
+
+    @Override
+    public void accept(WindowedValue<Object> element) {
+      unpackShortBatch();
+      pending.add(element.getValue());
+      pendingLatest = latest(pendingLatest, element.getTimestamp());
+      if (batchSize > 0 && pending.size() >= batchSize) {
+        runPending();
+      }
+    }
+
+    /** Takes {@code batch} over. */
+    void acceptBatch(ColumnarRows batch) {
+      try {
+        unpackShortBatch();
+        if (pending.isEmpty() && (batchSize == 0 || batch.rows() <= batchSize)) {
+          ColumnarRows whole = batch;
+          batch = null;
+          if (whole.rows() == batchSize || batchSize == 0) {
+            run(whole);
+          } else {
+            shortBatch = whole;
+          }
+          return;
+        }
+        int from = 0;
+        if (pending.isEmpty()) {
+          for (; from + batchSize <= batch.rows(); from += batchSize) {
+            run(batch.slice(from, from + batchSize));
+          }
+        }
+        // What is left joins the rows waiting for a batch: copied out of its columns.
+        for (Object value : batch.values(from, batch.rows())) {
+          pending.add(value);
+          pendingLatest = latest(pendingLatest, batch.timestamp());
+          if (batchSize > 0 && pending.size() >= batchSize) {
+            runPending();
+          }
+        }
+      } catch (RuntimeException e) {
+        throw TransformFailedException.attribute(spec.name(), e);
+      } finally {
+        if (batch != null) {
+          batch.close();
+        }
+      }
+    }
+
+    @Override
+    public void finish() {
+      if (shortBatch != null) {
+        ColumnarRows last = shortBatch;
+        shortBatch = null;
+        run(last);
+      } else if (!pending.isEmpty()) {
+        runPending();
+      }
+    }
+
+    /** More rows came after a short batch: its rows join them, copied out of its columns. */
+    private void unpackShortBatch() {
+      if (shortBatch == null) {
+        return;
+      }
+      ColumnarRows batch = shortBatch;
+      shortBatch = null;
+      try {
+        pending.addAll(batch.values(0, batch.rows()));
+        pendingLatest = latest(pendingLatest, batch.timestamp());
+      } finally {
+        batch.close();
+      }
+    }
+
+    private void runPending() {
+      List<Object> values = pending;
+      Instant timestamp = pendingLatest;
+      pending = new ArrayList<>(values.size());
+      pendingLatest = BoundedWindow.TIMESTAMP_MIN_VALUE;
+      MetricsContainer previous = instance.router.enter(metrics);
+      ColumnarRows batch;
+      try {
+        batch = columnar.toColumns(values, timestamp);
+      } catch (Exception e) {
+        throw TransformFailedException.attribute(spec.name(), e);
+      } finally {
+        instance.router.enter(previous);
+      }
+      run(batch);
+    }
+
+    /** Runs the DoFn on {@code input}, which it takes over, and passes on what it returns. */
+    private void run(ColumnarRows input) {
+      MetricsContainer previous = instance.router.enter(metrics);
+      try {
+        if (batches != null) {
+          ColumnarRows output;
+          try {
+            output = columnar.processColumns(input);
+          } finally {
+            input.close();
+          }
+          if (output.rows() > 0) {
+            batches.accept(output);
+          } else {
+            output.close();
+          }
+        } else {
+          List<?> values;
+          try {
+            values = columnar.processColumnsToValues(input);
+          } finally {
+            input.close();
+          }
+          for (Object value : values) {
+            elements.accept(WindowedValues.timestampedValueInGlobalWindow(value, input.timestamp()));
+          }
+        }
+      } catch (Exception e) {
+        throw TransformFailedException.attribute(spec.name(), e);
+      } finally {
+        instance.router.enter(previous);
+      }
+    }
+
+    @Override
+    public void tearDown(Throwable failure) {
+      if (shortBatch != null) { // left by a failed bundle
+        shortBatch.close();
+        shortBatch = null;
+      }
+      DoFnInstances.tearDown(fn, failure);
+    }
+  }
+
+  private static Instant latest(Instant a, Instant b) {
+    return b.isAfter(a) ? b : a;
   }
 
   private final class WindowAssignNode implements Node {

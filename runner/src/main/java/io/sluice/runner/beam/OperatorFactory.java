@@ -117,10 +117,6 @@ public final class OperatorFactory {
             new SplittableProcessFunction((SplittableProcessSpec) node.specs().get(0), node, context), parallelism,
             node.resources());
       case FUSED_STAGE:
-        if (node.execution().columnar()) {
-          ColumnarStageFunction columnar = new ColumnarStageFunction(node, context);
-          return stageOperator(node, columnar, columnar::newActor);
-        }
         FusedStageFunction stage = new FusedStageFunction(node, node.specs(), node.input(), context);
         return stageOperator(node, stage, stage::newActor);
       case SOURCE:

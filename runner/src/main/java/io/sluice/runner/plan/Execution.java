@@ -10,7 +10,8 @@ import io.sluice.runner.engine.resource.ExecutionResources;
  * @param actorPool the pool an ActorPoolHint asked for, or null
  * @param batchSize the batch size a BatchSizeHint declared; 1 without one
  * @param maxConcurrency tasks that may run at once (Beam's max_active_bundles_per_worker hint); 0: no cap
- * @param columnar whether it takes whole columnar batches ({@code ColumnarDoFn}); such a step runs as a stage of its own
+ * @param columnar whether it can take whole columnar batches ({@code ColumnarDoFn}); the plan runs it so
+ *     where a neighbour can too
  */
 public record Execution(ExecutionResources resources, ActorPoolConfig actorPool, int batchSize, int maxConcurrency,
     boolean columnar) {
@@ -25,6 +26,11 @@ public record Execution(ExecutionResources resources, ActorPoolConfig actorPool,
    */
   public boolean runsOnActors() {
     return actorPool != null || resources.gpus() > 0;
+  }
+
+  /** What steps fused into one stage must share: resources, pool and cap (not batch sizes, nor columnar ability). */
+  public Execution sharedByFusedSteps() {
+    return new Execution(resources, actorPool, 1, maxConcurrency, false);
   }
 
   public Execution withBatchSize(int size) {

@@ -3,8 +3,10 @@ package io.sluice.runner.plan;
 import io.sluice.runner.engine.resource.ExecutionResources;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 
@@ -20,9 +22,11 @@ public final class PhysicalPlan {
   private final Map<PCollection<?>, PlanNode> producerOf = new HashMap<>();
   private final Map<PCollection<?>, List<PCollection<?>>> flattened = new HashMap<>();
   private final Map<PCollection<?>, PlanNode> materializations = new HashMap<>();
+  private final Set<TransformSpec> columnarSteps = new HashSet<>();
 
   public static PhysicalPlan fuse(LogicalPlan logical) {
     PhysicalPlan plan = new PhysicalPlan();
+    plan.columnarSteps.addAll(columnarChains(logical));
     for (TransformSpec spec : logical.specs()) {
       plan.place(spec);
     }
@@ -58,6 +62,9 @@ public final class PhysicalPlan {
       node.prerequisites().addAll(prerequisites);
     }
     node.specs().add(spec);
+    if (columnarSteps.contains(spec)) {
+      node.columnarSpecs().add(spec);
+    }
     for (PCollection<?> output : outputsOf(spec)) {
       producerOf.put(output, node);
     }
@@ -70,14 +77,10 @@ public final class PhysicalPlan {
    * same pool, never a read task. An actor step with a batch size heads its own stage: the pool
    * cuts that stage's input into bundles of whole batches. A task step with a batch size fuses
    * like any other (its batches then span what its producer hands it per task): heading a stage
-   * would only add a queue between it and its producer. A columnar step neither joins a stage nor is
-   * joined: its input and output are whole blocks, which may be columnar.
+   * would only add a queue between it and its producer.
    */
   private boolean canJoinProducer(TransformSpec spec) {
     PlanNode producer = producerOf.get(spec.inputs().get(0));
-    if (spec.execution().columnar() || (producer != null && producer.execution().columnar())) {
-      return false;
-    }
     boolean readsSideInputs = !spec.sideInputs().isEmpty();
     boolean wantsWholeBatchBundles = spec.execution().batchSize() > 1 && spec.execution().runsOnActors();
     return producer != null
@@ -85,8 +88,8 @@ public final class PhysicalPlan {
         && (producer.kind() == PlanNode.Kind.FUSED_STAGE
             || (producer.kind() == PlanNode.Kind.SOURCE && !spec.execution().runsOnActors()))
         && !readsSideInputs
-        // Same resources, pool and cap; the stage's head may have a batch size its followers lack.
-        && producer.execution().withBatchSize(1).equals(spec.execution().withBatchSize(1));
+        // The stage's head may have a batch size its followers lack.
+        && producer.execution().sharedByFusedSteps().equals(spec.execution().sharedByFusedSteps());
   }
 
   private PlanNode materialize(PCollection<?> collection) {
@@ -145,8 +148,7 @@ public final class PhysicalPlan {
       }
       PlanNode.Producer only = node.producers().get(0);
       PlanNode producer = nodes.get(only.node());
-      // A columnar step hands on whole batches: it has no per-element output to fold.
-      boolean runsStage = (producer.kind() == PlanNode.Kind.FUSED_STAGE && !producer.execution().columnar())
+      boolean runsStage = producer.kind() == PlanNode.Kind.FUSED_STAGE
           || (producer.kind() == PlanNode.Kind.SOURCE && producer.specs().size() > 1);
       if (runsStage && consumersPerPort.get(only) == 1 && producer.outputs().get(only.port()) == combine.input()) {
         producer.precombined().put(combine.input(), combine);
@@ -155,22 +157,67 @@ public final class PhysicalPlan {
   }
 
   /**
-   * A columnar step whose output goes to one consumer, itself a columnar step, hands it its
-   * batches as they are; otherwise its output leaves as rows, which every operator can read. One
-   * consumer, because a columnar block's buffers are freed once its rows have been read.
+   * The steps that run on columnar batches: those that can ({@code Execution.columnar}) and pass
+   * their output to, or take their input from, another that can, as its only reader. Such a pair
+   * hands batches on without making rows of them, in a stage or, where fusion stops, across a
+   * queue. A step with no such neighbour runs on elements: it would convert rows to columns and
+   * back all the same.
+   */
+  private static Set<TransformSpec> columnarChains(LogicalPlan logical) {
+    Map<PCollection<?>, List<TransformSpec>> readers = new HashMap<>();
+    Map<PCollection<?>, TransformSpec> producers = new HashMap<>();
+    for (TransformSpec spec : logical.specs()) {
+      for (PCollection<?> input : spec.inputs()) {
+        readers.computeIfAbsent(input, c -> new ArrayList<>()).add(spec);
+      }
+      for (PCollectionView<?> view : spec.sideInputs()) {
+        readers.computeIfAbsent(view.getPCollection(), c -> new ArrayList<>()).add(spec);
+      }
+      for (PCollection<?> output : outputsOf(spec)) {
+        producers.put(output, spec);
+      }
+    }
+    Set<TransformSpec> chained = new HashSet<>();
+    for (TransformSpec spec : logical.specs()) {
+      if (!spec.execution().columnar()) {
+        continue;
+      }
+      PCollection<?> input = spec.inputs().get(0);
+      TransformSpec producer = producers.get(input);
+      if (producer != null && producer.execution().columnar() && readers.get(input).size() == 1) {
+        chained.add(producer);
+        chained.add(spec);
+      }
+    }
+    return chained;
+  }
+
+  /**
+   * A port whose collection a columnar step produces, read by one node only (and by nothing in its own stage), which starts with a
+   * columnar step reading it: the batches cross as they are. One reader, because a columnar
+   * block's buffers are freed once its rows have been read.
    */
   private void keepColumnsBetweenColumnarSteps() {
-    Map<PlanNode.Producer, List<PlanNode>> consumers = new HashMap<>();
+    Map<PlanNode.Producer, List<PlanNode>> readers = new HashMap<>();
     for (PlanNode node : nodes) {
       for (PlanNode.Producer producer : node.producers()) {
-        consumers.computeIfAbsent(producer, p -> new ArrayList<>()).add(node);
+        readers.computeIfAbsent(producer, p -> new ArrayList<>()).add(node);
       }
     }
     for (PlanNode node : nodes) {
-      if (node.kind() == PlanNode.Kind.FUSED_STAGE && node.execution().columnar()) {
-        List<PlanNode> readers = consumers.getOrDefault(new PlanNode.Producer(node.id(), 0), List.of());
-        node.setEmitsColumns(readers.size() == 1 && readers.get(0).kind() == PlanNode.Kind.FUSED_STAGE
-            && readers.get(0).execution().columnar());
+      for (int port = 0; port < node.outputs().size(); port++) {
+        PCollection<?> collection = node.outputs().get(port);
+        boolean fromColumnarStep = node.columnarSpecs().stream()
+            .anyMatch(spec -> outputsOf(spec).contains(collection));
+        List<PlanNode> portReaders = readers.getOrDefault(new PlanNode.Producer(node.id(), port), List.of());
+        boolean readInStage = node.specs().stream().anyMatch(spec -> spec.inputs().contains(collection));
+        if (fromColumnarStep && !readInStage && portReaders.size() == 1 && !node.precombined().containsKey(collection)) {
+          PlanNode reader = portReaders.get(0);
+          if (reader.kind() == PlanNode.Kind.FUSED_STAGE && reader.input() == collection
+              && reader.columnarSpecs().contains(reader.specs().get(0))) {
+            node.columnarPorts().add(port);
+          }
+        }
       }
     }
   }
@@ -231,9 +278,10 @@ public final class PhysicalPlan {
       if (!node.prerequisites().isEmpty()) {
         out.append(" after ").append(node.prerequisites());
       }
-      if (node.execution().columnar() && node.kind() == PlanNode.Kind.FUSED_STAGE) {
-        out.append(out.charAt(out.length() - 1) == ' ' ? "" : " ")
-            .append(node.emitsColumns() ? "[columnar, hands on columns]" : "[columnar]");
+      if (!node.columnarSpecs().isEmpty()) {
+        out.append(out.charAt(out.length() - 1) == ' ' ? "" : " ").append("[columnar: ")
+            .append(node.columnarSpecs().size()).append(node.columnarSpecs().size() == 1 ? " step" : " steps")
+            .append(node.columnarPorts().isEmpty() ? "" : ", hands on columns").append(']');
       }
       if (node.specs().size() > 1) {
         out.append("\n    fused: ");

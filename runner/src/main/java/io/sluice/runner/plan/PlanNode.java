@@ -3,8 +3,10 @@ package io.sluice.runner.plan;
 import io.sluice.runner.engine.resource.ExecutionResources;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 
@@ -31,7 +33,8 @@ public final class PlanNode {
   private final List<Producer> producers = new ArrayList<>();
   private final List<Integer> prerequisites = new ArrayList<>();
   private final Map<PCollection<?>, CombinePerKeySpec> precombined = new HashMap<>();
-  private boolean emitsColumns;
+  private final Set<TransformSpec> columnarSpecs = new HashSet<>();
+  private final Set<Integer> columnarPorts = new HashSet<>();
 
   /** An edge into this node: the producing node and the port the input leaves it by. */
   public record Producer(int node, int port) {}
@@ -80,13 +83,17 @@ public final class PlanNode {
     return precombined;
   }
 
-  /** Whether a columnar step's output leaves as its columnar batches rather than as rows. */
-  public boolean emitsColumns() {
-    return emitsColumns;
+  /**
+   * Specs that run on whole columnar batches ({@code ColumnarDoFn}) rather than element by element:
+   * each passes its batches as they are to a neighbour that also takes them.
+   */
+  public Set<TransformSpec> columnarSpecs() {
+    return columnarSpecs;
   }
 
-  void setEmitsColumns(boolean emitsColumns) {
-    this.emitsColumns = emitsColumns;
+  /** Output ports whose blocks hold columnar batches: their one reader takes them as they are. */
+  public Set<Integer> columnarPorts() {
+    return columnarPorts;
   }
 
   /**

@@ -75,18 +75,27 @@ public final class ArrowFormatUdf<InputT> implements BatchUdf<InputT, Row> {
   }
 
   /**
-   * The UDF applied to a batch already in Arrow form. The input stays the caller's; the result,
-   * also the caller's, holds the UDF's own root where that has the output schema's layout (no
-   * copy), else the rows it holds written out in that layout.
+   * The UDF applied to a batch already in Arrow form, for another Arrow step. The input stays the
+   * caller's; the result, also the caller's, holds the UDF's own buffers where its columns have the
+   * output schema's layout (no copy), else the rows it holds written out in that layout.
    */
   public ColumnarRows processColumns(ColumnarRows batch) throws Exception {
-    if (!(batch instanceof ArrowColumnarRows arrow) || !arrow.schema().equals(format.inputSchema())) {
-      try (ColumnarRows copy = toColumns(batch.values(0, batch.rows()), batch.timestamp())) {
-        return processColumns(copy);
-      }
+    return new ArrowColumnarRows(runOnColumns(batch, this::takeOver), format.outputSchema(), batch.timestamp());
+  }
+
+  /** The UDF applied to a batch already in Arrow form, its output read as rows. The input stays the caller's. */
+  public List<Row> processColumnsToRows(ColumnarRows batch) throws Exception {
+    return runOnColumns(batch, this::toRows);
+  }
+
+  /** Runs the UDF on the batch's root if it holds rows of the input schema, else on a copy that does. */
+  private <R> R runOnColumns(ColumnarRows batch, RootReader<R> reader) throws Exception {
+    if (batch instanceof ArrowColumnarRows arrow && arrow.schema().equals(format.inputSchema())) {
+      return run(batchAllocator -> arrow.root(), false, reader);
     }
-    VectorSchemaRoot output = run(batchAllocator -> arrow.root(), false, this::takeOver);
-    return new ArrowColumnarRows(output, format.outputSchema(), batch.timestamp());
+    try (ColumnarRows copy = toColumns(batch.values(0, batch.rows()), batch.timestamp())) {
+      return runOnColumns(copy, reader);
+    }
   }
 
   @Override
@@ -183,15 +192,24 @@ public final class ArrowFormatUdf<InputT> implements BatchUdf<InputT, Row> {
       checkNoNulls(column, column.getField().getName());
     }
     List<FieldVector> moved = new ArrayList<>(columns.size());
-    for (FieldVector column : columns) {
-      TransferPair transfer = column.getTransferPair(ArrowMemory.columnarBlocks());
+    for (int i = 0; i < columns.size(); i++) {
+      FieldVector column = columns.get(i);
+      Field field = outputLayout.get(i);
+      // Under the layout's field: a UDF that makes a vector by name gets a nullable one, which
+      // holds a non-nullable field's values as well once it is known to hold no null.
+      TransferPair transfer = column.getField().equals(field)
+          ? column.getTransferPair(ArrowMemory.columnarBlocks())
+          : column.getTransferPair(field, ArrowMemory.columnarBlocks());
       transfer.transfer();
       moved.add((FieldVector) transfer.getTo());
     }
     return new VectorSchemaRoot(outputLayout, moved, output.getRowCount());
   }
 
-  /** The root's columns in output-schema order if each has exactly the layout's field, else null. */
+  /**
+   * The root's columns in output-schema order if each has the layout's field, or one that differs
+   * only in its nullability where the values fit the layout's (no null where it allows none); else null.
+   */
   private List<FieldVector> inOutputLayout(VectorSchemaRoot output) {
     if (output.getFieldVectors().size() != outputLayout.size()) {
       return null;
@@ -199,12 +217,22 @@ public final class ArrowFormatUdf<InputT> implements BatchUdf<InputT, Row> {
     List<FieldVector> columns = new ArrayList<>(outputLayout.size());
     for (Field field : outputLayout) {
       FieldVector column = output.getVector(field.getName());
-      if (column == null || !column.getField().equals(field) || column.getValueCount() != output.getRowCount()) {
+      if (column == null || column.getValueCount() != output.getRowCount() || !fits(column, field)) {
         return null;
       }
       columns.add(column);
     }
     return columns;
+  }
+
+  private static boolean fits(FieldVector column, Field field) {
+    Field actual = column.getField();
+    if (actual.equals(field)) {
+      return true;
+    }
+    return (field.isNullable() || column.getNullCount() == 0)
+        && actual.getType().equals(field.getType()) && actual.getDictionary() == null && field.getDictionary() == null
+        && actual.getChildren().equals(field.getChildren()) && actual.getMetadata().equals(field.getMetadata());
   }
 
   /** A null where the output schema allows none fails here, as reading the rows would. */

@@ -145,7 +145,7 @@ class ArrowColumnarHandoffTest {
     assertTrue(BATCHES_SEEN.get() >= 200 / 16, BATCHES_SEEN + " batches");
     assertEquals(BATCHES_SEEN.get(), BATCHES_RECEIVED_AS_RETURNED.get(),
         "every batch of the second step should be one the first returned, not a copy");
-    assertTrue(result.explain().contains("[columnar, hands on columns]"), result.explain());
+    assertTrue(result.explain().contains("[columnar: 2 steps]"), result.explain());
     assertEquals(0, ArrowMemory.columnarBlockBytes(), "every batch passed on is freed once read");
   }
 

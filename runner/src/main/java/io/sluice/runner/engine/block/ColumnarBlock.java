@@ -84,6 +84,19 @@ public final class ColumnarBlock implements Block {
     return new ColumnarBlock(shared, from + sliceFrom, from + sliceTo);
   }
 
+  /**
+   * Hands the batch itself to the caller, who closes it, in place of releasing this view: only for
+   * a view that {@link #ownsWholeBatch()}, and it then counts as released.
+   */
+  public Batch take() {
+    if (!ownsWholeBatch() || !released.compareAndSet(false, true)) {
+      throw new IllegalStateException("only the one view of a whole batch can take it, once");
+    }
+    shared.closer.taken = true;
+    shared.cleanable.clean(); // deregisters; the batch is the caller's to close now
+    return shared.batch;
+  }
+
   @Override
   public void release() {
     if (released.compareAndSet(false, true)) {
@@ -100,26 +113,38 @@ public final class ColumnarBlock implements Block {
   private static final class Shared {
     private final Batch batch;
     private final AtomicLong outstandingRows;
-    private final Cleaner.Cleanable closer;
+    private final Closer closer;
+    private final Cleaner.Cleanable cleanable;
 
     Shared(Batch batch) {
       this.batch = batch;
       this.outstandingRows = new AtomicLong(batch.rows());
-      this.closer = CLEANER.register(this, new Closer(batch));
+      this.closer = new Closer(batch);
+      this.cleanable = CLEANER.register(this, closer);
     }
 
     void release(int rows) {
       if (outstandingRows.addAndGet(-rows) <= 0) {
-        closer.clean();
+        cleanable.clean();
       }
     }
   }
 
   /** Refers to the batch only, never to the views, so that they can become unreachable. */
-  private record Closer(Batch batch) implements Runnable {
+  private static final class Closer implements Runnable {
+    private final Batch batch;
+    /** Set when a consumer took the batch: closing it is then the consumer's part. */
+    private volatile boolean taken;
+
+    Closer(Batch batch) {
+      this.batch = batch;
+    }
+
     @Override
     public void run() {
-      batch.close();
+      if (!taken) {
+        batch.close();
+      }
     }
   }
 }

@@ -8,13 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-class ColumnarBlockTest {
+public class ColumnarBlockTest {
   /** Counts its closes. */
-  static final class FakeBatch implements ColumnarBlock.Batch {
+  public static final class FakeBatch implements ColumnarBlock.Batch {
     final int rows;
-    int closes;
+    public int closes;
 
-    FakeBatch(int rows) {
+    public FakeBatch(int rows) {
       this.rows = rows;
     }
 
@@ -73,6 +73,17 @@ class ColumnarBlockTest {
     assertSame(whole, whole.slice(0, 5));
     assertFalse(whole.slice(1, 5).ownsWholeBatch());
     assertThrows(IndexOutOfBoundsException.class, () -> whole.slice(2, 6));
+  }
+
+  @Test
+  void aConsumerCanTakeTheBatchFromItsOnlyWholeViewAndThenClosesItItself() {
+    FakeBatch batch = new FakeBatch(4);
+    ColumnarBlock whole = new ColumnarBlock(batch);
+    assertSame(batch, whole.take());
+    whole.release();
+    assertEquals(0, batch.closes, "taken: the consumer closes it");
+    assertThrows(IllegalStateException.class, whole::take);
+    assertThrows(IllegalStateException.class, () -> new ColumnarBlock(new FakeBatch(4)).slice(0, 2).take());
   }
 
   @Test

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.runner.engine.block.Block;
+import io.sluice.runner.engine.block.ColumnarBlock;
+import io.sluice.runner.engine.block.ColumnarBlockTest;
 import io.sluice.runner.engine.block.RowBlock;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +37,38 @@ class SpillStoreTest {
       assertEquals(300, loaded.bytes(), "back in memory at its old size");
       assertEquals(0, files(store.directoryIfCreated()), "deleted once read back");
       assertEquals(1, store.spilledBlocks());
+    }
+  }
+
+  @Test
+  void aColumnarBlockFreesItsBatchOnceWrittenButNotWhenAConsumerTookItFromMemory() throws Exception {
+    try (SpillStore store = new SpillStore(parent, "t-")) {
+      ColumnarBlockTest.FakeBatch written = new ColumnarBlockTest.FakeBatch(4);
+      SpilledBlock spilled = store.spill(new ColumnarBlock(written), new RowCountCodec());
+      assertTrue(spilled.isOnDisk());
+      assertEquals(1, written.closes, "on disk, its buffers are freed");
+      assertEquals(4, spilled.load().rows());
+
+      ColumnarBlockTest.FakeBatch served = new ColumnarBlockTest.FakeBatch(3);
+      SpilledBlock pending = store.begin(new ColumnarBlock(served), new RowCountCodec());
+      Block fromMemory = pending.load();
+      pending.write();
+      assertEquals(0, served.closes, "the consumer has it");
+      fromMemory.release();
+      assertEquals(1, served.closes);
+    }
+  }
+
+  /** Writes a block as its row count, read back as that many zeros. */
+  private static final class RowCountCodec implements BlockCodec {
+    @Override
+    public void encode(Block block, java.io.OutputStream out) throws java.io.IOException {
+      out.write(block.rows());
+    }
+
+    @Override
+    public Block decode(java.io.InputStream in, int rows, long memoryBytes) throws java.io.IOException {
+      return new RowBlock<>(new ArrayList<>(java.util.Collections.nCopies(in.read(), 0)), memoryBytes);
     }
   }
 
