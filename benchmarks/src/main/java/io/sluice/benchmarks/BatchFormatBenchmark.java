@@ -8,7 +8,9 @@ import org.apache.beam.sdk.options.PipelineOptions;
 /**
  * MapBatches over Arrow batches against a plain ParDo doing the same per-row work (and MapBatches
  * over {@code List<Row>}), all on SluiceRunner, in one JVM: rows/s for each, for one step and for a
- * chain of two of the same form (Arrow batches then pass between the steps as they are). A run without the
+ * chain of two of the same form (Arrow batches then pass between the steps as they are; the Arrow
+ * chain runs once more with {@code --columnarHandoff=false}, making rows between them as other
+ * runners do). A run without the
  * scoring step measures what generating and checksumming the rows costs, so the table also shows
  * the scoring step's own rate: rows / (wall − that baseline).
  *
@@ -29,7 +31,7 @@ public final class BatchFormatBenchmark {
     List<String> report = new ArrayList<>();
     report.add(String.format("%nBatch formats on SluiceRunner: %,d rows (id, a, b) -> score = 2a + b^2, batches of %d, "
         + "%d cores", rows, BatchFormatPipeline.BATCH_SIZE, Runners.CORES));
-    report.add(String.format("%-26s %9s %14s %18s", "form", "wall s", "rows/s", "steps' rows/s"));
+    report.add(String.format("%-36s %9s %14s %18s", "form", "wall s", "rows/s", "steps' rows/s"));
     // Rounds of every form in turn, so that drift in the machine's speed (other load, the JIT)
     // falls on all forms alike; the first WARM_UPS rounds are not timed.
     BatchFormatPipeline.Form[] forms = BatchFormatPipeline.Form.values();
@@ -43,7 +45,9 @@ public final class BatchFormatBenchmark {
       for (int round = 0; round < WARM_UPS + args.repeats(); round++) {
         for (BatchFormatPipeline.Form form : forms) {
           String runId = "batch-format-" + (++run);
-          PipelineOptions options = Runners.optionsFor("sluice", args.pipelineArgs()).orElseThrow();
+          List<String> runnerArgs = new ArrayList<>(args.pipelineArgs());
+          runnerArgs.addAll(form.runnerArgs());
+          PipelineOptions options = Runners.optionsFor("sluice", runnerArgs).orElseThrow();
           long took = TimedRuns.runToDone(BatchFormatPipeline.build(options, rows, form, runId));
           OptionalLong checksum = InProcessResults.take(runId);
           long want = expected[form.ordinal()];
@@ -67,7 +71,7 @@ public final class BatchFormatBenchmark {
       double own = wall - baseline;
       String ownRate = form == BatchFormatPipeline.Form.NONE ? "-"
           : own > 0 ? String.format("%,.0f", rows / own) : "below noise";
-      report.add(String.format("%-26s %9.3f %,14.0f %18s", describe(form), wall, rows / wall, ownRate));
+      report.add(String.format("%-36s %9.3f %,14.0f %18s", describe(form), wall, rows / wall, ownRate));
     }
     report.add("Median of " + args.repeats() + " rounds, each running every form in turn. "
         + "steps' rows/s = rows / (wall - baseline wall): the scoring step, or both steps of a chain.");
@@ -83,6 +87,7 @@ public final class BatchFormatBenchmark {
       case PARDO_CHAIN -> "2 ParDos, row by row";
       case LIST_OF_ROWS_CHAIN -> "2 MapBatches, List<Row>";
       case ARROW_CHAIN -> "2 MapBatches, Arrow";
+      case ARROW_CHAIN_VIA_ROWS -> "2 MapBatches, Arrow, rows between";
     };
   }
 }

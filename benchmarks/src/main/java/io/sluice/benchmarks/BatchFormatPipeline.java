@@ -32,10 +32,15 @@ final class BatchFormatPipeline {
   static final int BATCH_SIZE = 4096;
 
   enum Form {
-    NONE, PARDO, LIST_OF_ROWS, ARROW, PARDO_CHAIN, LIST_OF_ROWS_CHAIN, ARROW_CHAIN;
+    NONE, PARDO, LIST_OF_ROWS, ARROW, PARDO_CHAIN, LIST_OF_ROWS_CHAIN, ARROW_CHAIN, ARROW_CHAIN_VIA_ROWS;
 
     boolean chained() {
-      return this == PARDO_CHAIN || this == LIST_OF_ROWS_CHAIN || this == ARROW_CHAIN;
+      return this == PARDO_CHAIN || this == LIST_OF_ROWS_CHAIN || this == ARROW_CHAIN || this == ARROW_CHAIN_VIA_ROWS;
+    }
+
+    /** SluiceRunner options of the form: the Arrow chain once more with rows made between its steps. */
+    List<String> runnerArgs() {
+      return this == ARROW_CHAIN_VIA_ROWS ? List.of("--columnarHandoff=false") : List.of();
     }
   }
 
@@ -50,14 +55,14 @@ final class BatchFormatPipeline {
       case PARDO, PARDO_CHAIN -> input.apply("ScoreEachRow", ParDo.of(new ScoreFn())).setRowSchema(SCORED);
       case LIST_OF_ROWS, LIST_OF_ROWS_CHAIN -> input.apply("ScoreListsOfRows",
           MapBatches.<Row, Row>of(BatchFormatPipeline::scoreRows).withBatchSize(BATCH_SIZE).withOutputSchema(SCORED));
-      case ARROW, ARROW_CHAIN -> input.apply("ScoreArrowBatches", MapBatches.<Row>ofArrow(BatchFormatPipeline::scoreArrow)
+      case ARROW, ARROW_CHAIN, ARROW_CHAIN_VIA_ROWS -> input.apply("ScoreArrowBatches", MapBatches.<Row>ofArrow(BatchFormatPipeline::scoreArrow)
           .withBatchSize(BATCH_SIZE).withOutputSchema(SCORED));
     };
     scored = switch (form) {
       case PARDO_CHAIN -> scored.apply("ScaleEachRow", ParDo.of(new ScaleFn())).setRowSchema(SCALED);
       case LIST_OF_ROWS_CHAIN -> scored.apply("ScaleListsOfRows",
           MapBatches.<Row, Row>of(BatchFormatPipeline::scaleRows).withBatchSize(BATCH_SIZE).withOutputSchema(SCALED));
-      case ARROW_CHAIN -> scored.apply("ScaleArrowBatches", MapBatches.<Row>ofArrow(BatchFormatPipeline::scaleArrow)
+      case ARROW_CHAIN, ARROW_CHAIN_VIA_ROWS -> scored.apply("ScaleArrowBatches", MapBatches.<Row>ofArrow(BatchFormatPipeline::scaleArrow)
           .withBatchSize(BATCH_SIZE).withOutputSchema(SCALED));
       default -> scored;
     };

@@ -82,6 +82,14 @@ public interface SluicePipelineOptions extends PipelineOptions {
 
   void setMaxQueuedBytesPerOperator(long bytes);
 
+  @Description("Whether steps that take columnar batches (MapBatches over Arrow) pass them to such a next "
+      + "step as they are. false makes them rows in between, as other runners do: to compare, or to rule "
+      + "the hand-off out while debugging a UDF.")
+  @Default.Boolean(true)
+  boolean isColumnarHandoff();
+
+  void setColumnarHandoff(boolean handoff);
+
   @Description("Whether run() waits for the pipeline to finish (and throws if it fails), like DirectRunner.")
   @Default.Boolean(true)
   boolean isBlockOnRun();

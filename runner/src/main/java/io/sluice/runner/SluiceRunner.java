@@ -110,7 +110,8 @@ public final class SluiceRunner extends PipelineRunner<SluicePipelineResult> {
     FileSystems.setDefaultPipelineOptions(options);
     MetricsEnvironment.setMetricsSupported(true);
     PipelineTranslator.normalize(pipeline);
-    PhysicalPlan plan = PhysicalPlan.fuse(new PipelineTranslator(TranslatorRegistry.defaults()).translate(pipeline));
+    PhysicalPlan plan = PhysicalPlan.fuse(new PipelineTranslator(TranslatorRegistry.defaults()).translate(pipeline),
+        options.isColumnarHandoff());
     LOG.debug("Physical plan:\n{}", plan.explain());
     ExecutionResources limits = SluicePipelineOptions.limits(options);
     checkRequests(plan, limits);

@@ -88,6 +88,20 @@ class ColumnarPipelineTest {
   }
 
   @Test
+  void withTheHandoffTurnedOffTheStepsRunOnElementsWithTheSameResult() {
+    Pipeline p = pipeline("--targetBlockRows=50", "--columnarHandoff=false");
+    PCollection<Integer> out = p.apply(Create.of(range(500)))
+        .apply("Plus1", ParDo.of(new AddFn(1, 16)))
+        .apply("Plus10", ParDo.of(new AddFn(10, 16)));
+    PAssert.that(out).containsInAnyOrder(range(500).stream().map(i -> i + 11).toList());
+    SluicePipelineResult result = (SluicePipelineResult) p.run();
+    assertEquals(PipelineResult.State.DONE, result.waitUntilFinish());
+
+    assertTrue(!result.explain().contains("[columnar"), result.explain());
+    assertEquals(0, RECEIVED.get(), "elements, not batches");
+  }
+
+  @Test
   void withASecondReaderNeitherStepRunsOnBatchesAndBothReadersSeeEveryRow() {
     Pipeline p = pipeline("--targetBlockRows=50");
     PCollection<Integer> plus1 = p.apply(Create.of(range(300))).apply("Plus1", ParDo.of(new AddFn(1, 16)));

@@ -25,8 +25,15 @@ public final class PhysicalPlan {
   private final Set<TransformSpec> columnarSteps = new HashSet<>();
 
   public static PhysicalPlan fuse(LogicalPlan logical) {
+    return fuse(logical, true);
+  }
+
+  /** @param columnarHandoff whether steps that take columnar batches pass them on as they are */
+  public static PhysicalPlan fuse(LogicalPlan logical, boolean columnarHandoff) {
     PhysicalPlan plan = new PhysicalPlan();
-    plan.columnarSteps.addAll(columnarChains(logical));
+    if (columnarHandoff) {
+      plan.columnarSteps.addAll(columnarChains(logical));
+    }
     for (TransformSpec spec : logical.specs()) {
       plan.place(spec);
     }
