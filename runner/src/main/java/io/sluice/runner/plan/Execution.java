@@ -32,8 +32,4 @@ public record Execution(ExecutionResources resources, ActorPoolConfig actorPool,
   public Execution sharedByFusedSteps() {
     return new Execution(resources, actorPool, 1, maxConcurrency, false);
   }
-
-  public Execution withBatchSize(int size) {
-    return new Execution(resources, actorPool, size, maxConcurrency, columnar);
-  }
 }
