@@ -1,7 +1,5 @@
 package io.sluice.runner;
 
-import java.nio.charset.StandardCharsets;
-import org.apache.beam.sdk.transforms.resourcehints.ResourceHint;
 import org.apache.beam.sdk.transforms.resourcehints.ResourceHints;
 
 /**
@@ -10,16 +8,11 @@ import org.apache.beam.sdk.transforms.resourcehints.ResourceHints;
  * batches, so only the run's very last batch is short (a task step fuses with its producer and
  * takes what that hands it); other runners carry the hint and ignore it.
  */
-public final class BatchSizeHint extends ResourceHint {
+public final class BatchSizeHint extends WholeNumberHint {
   public static final String URN = "sluice:hints:batch_size:v1";
 
-  private final int batchSize;
-
   private BatchSizeHint(int batchSize) {
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("batch size must be >= 1, was " + batchSize);
-    }
-    this.batchSize = batchSize;
+    super("batch size", batchSize);
   }
 
   public static BatchSizeHint of(int batchSize) {
@@ -32,32 +25,11 @@ public final class BatchSizeHint extends ResourceHint {
   }
 
   public int batchSize() {
-    return batchSize;
+    return value();
   }
 
   /** Parses what {@link #toBytes()} wrote, naming the transform if it is malformed. */
   public static int parse(String transform, byte[] bytes) {
-    String text = new String(bytes, StandardCharsets.UTF_8);
-    try {
-      return new BatchSizeHint(Integer.parseInt(text.trim())).batchSize;
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("Transform '" + transform + "' has batch size hint '" + text
-          + "'; it must be a whole number >= 1 (build it with BatchSizeHint.of)", e);
-    }
-  }
-
-  @Override
-  public byte[] toBytes() {
-    return Integer.toString(batchSize).getBytes(StandardCharsets.UTF_8);
-  }
-
-  @Override
-  public boolean equals(Object other) {
-    return other instanceof BatchSizeHint hint && hint.batchSize == batchSize;
-  }
-
-  @Override
-  public int hashCode() {
-    return batchSize;
+    return parse(transform, "batch size", "BatchSizeHint.of", bytes);
   }
 }

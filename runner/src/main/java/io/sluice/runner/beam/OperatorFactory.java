@@ -11,6 +11,7 @@ import io.sluice.runner.engine.operator.CollectingSink;
 import io.sluice.runner.engine.operator.MapOperator;
 import io.sluice.runner.engine.operator.PhysicalOperator;
 import io.sluice.runner.engine.operator.RebalanceFunction;
+import io.sluice.runner.engine.operator.RepartitionExchange;
 import io.sluice.runner.engine.operator.SourceOperator;
 import io.sluice.runner.engine.operator.SplitReader;
 import io.sluice.runner.engine.resource.ExecutionResources;
@@ -22,6 +23,7 @@ import io.sluice.runner.plan.ParDoSpec;
 import io.sluice.runner.plan.PhysicalPlan;
 import io.sluice.runner.plan.PlanNode;
 import io.sluice.runner.plan.ReadSpec;
+import io.sluice.runner.plan.RebalanceSpec;
 import io.sluice.runner.plan.SplittableProcessSpec;
 import io.sluice.runner.plan.TransformSpec;
 import java.util.ArrayList;
@@ -111,6 +113,10 @@ public final class OperatorFactory {
       case MATERIALIZE:
         return new CollectingSink(node.name());
       case REBALANCE:
+        int blocks = ((RebalanceSpec) node.specs().get(0)).blockCount();
+        if (blocks > 0) {
+          return new AllToAllOperator(node.name(), new RepartitionExchange(blocks), parallelism);
+        }
         return new MapOperator(node.name(), new RebalanceFunction(parallelism * 4, keyGrouping(node.input())), parallelism);
       case SPLITTABLE_PROCESS:
         return new MapOperator(node.name(),

@@ -2,6 +2,7 @@ package io.sluice.runner.translate;
 
 import io.sluice.runner.ActorPoolHint;
 import io.sluice.runner.BatchSizeHint;
+import io.sluice.runner.BlockCountHint;
 import io.sluice.runner.engine.actor.ActorPoolConfig;
 import io.sluice.runner.engine.resource.DeviceAllocator;
 import io.sluice.runner.engine.resource.ExecutionResources;
@@ -63,6 +64,15 @@ public final class ResourceRequests {
       return 1;
     }
     return hint instanceof BatchSizeHint size ? size.batchSize() : BatchSizeHint.parse(transform.getFullName(), hint.toBytes());
+  }
+
+  /** The block count a {@link BlockCountHint} asks for, or 0. */
+  public static int blockCount(AppliedPTransform<?, ?, ?> transform) {
+    ResourceHint hint = transform.getResourceHints().hints().get(BlockCountHint.URN);
+    if (hint == null) {
+      return 0;
+    }
+    return hint instanceof BlockCountHint count ? count.blocks() : BlockCountHint.parse(transform.getFullName(), hint.toBytes());
   }
 
   /** The pool an {@link ActorPoolHint} asks for, or null. */

@@ -1,7 +1,9 @@
 package io.sluice.transforms.order;
 
+import io.sluice.runner.BlockCountHint;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.Redistribute;
+import org.apache.beam.sdk.transforms.resourcehints.ResourceHints;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
@@ -16,9 +18,10 @@ import org.apache.beam.sdk.values.PCollection;
  *
  * <p>What n means depends on the runner, since Beam has no blocks to count. DirectRunner and
  * FlinkRunner run the expansion: a GroupByKey over n keys, so at most n groups of about equal size,
- * spread over the runner's parallelism. SluiceRunner runs Redistribute natively as a rebalance on
- * one machine: it spreads the elements evenly over blocks for all its workers and does not read n,
- * which is then only a hint. Either way the step also breaks fusion, as a Reshuffle does.
+ * spread over the runner's parallelism. SluiceRunner reads n from a {@link BlockCountHint} and, as
+ * Ray Data does, deals the elements into exactly n blocks whose sizes differ by at most one (fewer
+ * blocks only for fewer elements), each of which the next step takes as one task; like Ray's, this
+ * waits for the whole input. Either way the step also breaks fusion, as a Reshuffle does.
  */
 public final class Repartition<T> extends PTransform<PCollection<T>, PCollection<T>> {
   private final int partitions;
@@ -36,6 +39,7 @@ public final class Repartition<T> extends PTransform<PCollection<T>, PCollection
 
   @Override
   public PCollection<T> expand(PCollection<T> input) {
-    return input.apply("Redistribute", Redistribute.<T>arbitrarily().withNumBuckets(partitions));
+    return input.apply("Redistribute", Redistribute.<T>arbitrarily().withNumBuckets(partitions)
+        .setResourceHints(BlockCountHint.add(ResourceHints.create(), BlockCountHint.of(partitions))));
   }
 }

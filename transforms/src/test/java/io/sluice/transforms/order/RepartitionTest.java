@@ -17,6 +17,12 @@ import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 import org.junit.jupiter.api.Test;
+import java.util.stream.IntStream;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -52,6 +58,39 @@ class RepartitionTest {
     PAssert.that(empty.apply("EmptyRandomize", RandomizeBlockOrder.create())).empty();
     assertEquals(PipelineResult.State.DONE, p.run().waitUntilFinish());
     assertEquals(schema, rowsOut.getSchema());
+  }
+
+  @Test
+  @Tag(TestRunners.SLUICE_ONLY)
+  void onSluiceTheNextStepGetsExactlyNBlocksOfEqualSize() {
+    Pipeline p = TestRunners.pipeline("sluice");
+    PCollection<Integer> numbers = p.apply(Create.of(IntStream.range(0, 1000).boxed().toList()));
+    // Each block is one bundle on SluiceRunner: the bundle sizes are the block sizes.
+    PCollection<Integer> sizes = numbers.apply(Repartition.of(7)).apply(ParDo.of(new BundleSizeFn()));
+    PAssert.that(sizes).containsInAnyOrder(143, 143, 143, 143, 143, 143, 142);
+    assertEquals(PipelineResult.State.DONE, p.run().waitUntilFinish());
+  }
+
+  /** Outputs the size of each bundle it processes. */
+  static final class BundleSizeFn extends DoFn<Integer, Integer> {
+    private transient int size;
+
+    @StartBundle
+    public void start() {
+      size = 0;
+    }
+
+    @ProcessElement
+    public void process() {
+      size++;
+    }
+
+    @FinishBundle
+    public void finish(FinishBundleContext context) {
+      if (size > 0) {
+        context.output(size, BoundedWindow.TIMESTAMP_MIN_VALUE, GlobalWindow.INSTANCE);
+      }
+    }
   }
 
   @Test
