@@ -3,6 +3,7 @@ package io.sluice.benchmarks;
 import io.sluice.transforms.MapBatches;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.Float8Vector;
@@ -103,9 +104,17 @@ final class BatchFormatPipeline {
   }
 
   private static List<Row> scoreRows(List<Row> batch) {
+    return eachRow(batch, BatchFormatPipeline::scored);
+  }
+
+  private static List<Row> scaleRows(List<Row> batch) {
+    return eachRow(batch, BatchFormatPipeline::scaled);
+  }
+
+  private static List<Row> eachRow(List<Row> batch, UnaryOperator<Row> perRow) {
     List<Row> out = new ArrayList<>(batch.size());
     for (Row row : batch) {
-      out.add(scored(row));
+      out.add(perRow.apply(row));
     }
     return out;
   }
@@ -114,14 +123,6 @@ final class BatchFormatPipeline {
     double a = row.getDouble(1);
     double b = row.getDouble(2);
     return Row.withSchema(SCORED).attachValues(row.getInt64(0), a, b, score(a, b));
-  }
-
-  private static List<Row> scaleRows(List<Row> batch) {
-    List<Row> out = new ArrayList<>(batch.size());
-    for (Row row : batch) {
-      out.add(scaled(row));
-    }
-    return out;
   }
 
   private static Row scaled(Row row) {
