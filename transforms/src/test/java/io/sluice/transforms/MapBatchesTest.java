@@ -1,5 +1,6 @@
 package io.sluice.transforms;
 
+import static io.sluice.transforms.testing.Rejections.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -148,10 +149,6 @@ class MapBatchesTest {
         new OffsetUdfFactory("x", 1)).withOutputCoder(VarIntCoder.of())));
   }
 
-  private static void assertMessage(String expected, Runnable construct) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, construct::run);
-    assertTrue(e.getMessage().contains(expected), e.getMessage());
-  }
 
   static final Map<String, AtomicInteger[]> CONCURRENCY = new ConcurrentHashMap<>();
 

@@ -1,5 +1,6 @@
 package io.sluice.transforms.arrow;
 
+import static io.sluice.transforms.testing.Rejections.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -181,10 +182,6 @@ class MapBatchesArrowTest {
     assertEquals(StringUtf8Coder.of(), strings.getCoder());
   }
 
-  private static void assertMessage(String expected, Runnable construct) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, construct::run);
-    assertTrue(e.getMessage().contains(expected), e.getMessage());
-  }
 
   /** A class UDF multiplying "a" by a factor it "loads" at setup; keeps "name" by moving its buffers. */
   static final class ScaleFactory implements ArrowUdfFactory {

@@ -1,15 +1,13 @@
 package io.sluice.transforms.combining;
 
+import static io.sluice.transforms.testing.Rejections.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.transforms.testing.TestRunners;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Supplier;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.schemas.Schema;
@@ -262,10 +260,6 @@ class JoinTest {
     assertEquals(LEFT, left.apply("SemiNoSuffixes", Join.leftSemi(right).on("id")).getSchema());
   }
 
-  private static void assertMessage(String expected, Supplier<?> construct) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, construct::get);
-    assertTrue(e.getMessage().contains(expected), e.getMessage());
-  }
 
   /**
    * The reference: for each left row, every right row whose key columns are all non-null and equal

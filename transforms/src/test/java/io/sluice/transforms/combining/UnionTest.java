@@ -1,5 +1,6 @@
 package io.sluice.transforms.combining;
 
+import static io.sluice.transforms.testing.Rejections.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sluice.transforms.testing.TestRunners;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.BigEndianIntegerCoder;
@@ -87,8 +87,4 @@ class UnionTest {
     assertMessage("must not be null", () -> Union.with((PCollection<Integer>) null));
   }
 
-  private static void assertMessage(String expected, Supplier<?> construct) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, construct::get);
-    assertTrue(e.getMessage().contains(expected), e.getMessage());
-  }
 }

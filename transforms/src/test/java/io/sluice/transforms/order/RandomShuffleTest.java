@@ -1,9 +1,8 @@
 package io.sluice.transforms.order;
 
+import static io.sluice.transforms.testing.Rejections.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.transforms.testing.TestRunners;
 import java.util.ArrayList;
@@ -125,8 +124,4 @@ class RandomShuffleTest {
     EncodedHash.requireDeterministic("test", KvCoder.of(StringUtf8Coder.of(), SchemaCoder.of(ITEMS)));
   }
 
-  private static void assertMessage(String expected, Runnable construct) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, construct::run);
-    assertTrue(e.getMessage().contains(expected), e.getMessage());
-  }
 }

@@ -1,7 +1,7 @@
 package io.sluice.transforms.order;
 
+import static io.sluice.transforms.testing.Rejections.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.transforms.testing.TestRunners;
@@ -179,8 +179,4 @@ class SortTest {
     return found.get(0).getAttempted();
   }
 
-  private static void assertMessage(String expected, Runnable construct) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, construct::run);
-    assertTrue(e.getMessage().contains(expected), e.getMessage());
-  }
 }

@@ -1,9 +1,9 @@
 package io.sluice.transforms.rows;
 
+import static io.sluice.transforms.testing.Rejections.assertMessage;
 import static io.sluice.transforms.rows.Expr.col;
 import static io.sluice.transforms.rows.Expr.lit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.transforms.Compute;
@@ -217,8 +217,4 @@ class RowTransformsTest {
     assertMessage("two columns named 'qty'", () -> rows.apply("Clash", RenameColumns.of("price", "qty")));
   }
 
-  private static void assertMessage(String expected, Runnable construct) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, construct::run);
-    assertTrue(e.getMessage().contains(expected), e.getMessage());
-  }
 }

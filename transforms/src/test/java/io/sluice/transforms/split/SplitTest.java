@@ -1,8 +1,8 @@
 package io.sluice.transforms.split;
 
+import static io.sluice.transforms.testing.Rejections.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.transforms.order.ExpectedOrder;
@@ -145,8 +145,4 @@ class SplitTest {
     assertMessage("must sum to less than 1", () -> SplitProportionately.of(1.2));
   }
 
-  private static void assertMessage(String expected, Runnable construct) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, construct::run);
-    assertTrue(e.getMessage().contains(expected), e.getMessage());
-  }
 }
