@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sluice.runner.SluicePipelineResult;
 import io.sluice.transforms.ActorPool;
 import io.sluice.transforms.MapBatches;
+import io.sluice.transforms.rows.Limit;
 import io.sluice.transforms.testing.TestRunners;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,8 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.io.GenerateSequence;
+import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.PCollection;
@@ -147,6 +150,29 @@ class ArrowColumnarHandoffTest {
         "every batch of the second step should be one the first returned, not a copy");
     assertTrue(result.explain().contains("[columnar: 2 steps]"), result.explain());
     assertEquals(0, ArrowMemory.columnarBlockBytes(), "every batch passed on is freed once read");
+  }
+
+  @Test
+  @Tag(TestRunners.SLUICE_ONLY)
+  void batchesDroppedWhenALimitStopsTheRunEarlyAreFreedToo() {
+    Pipeline p = TestRunners.pipeline("sluice");
+    PCollection<Row> rows = p.apply(GenerateSequence.from(0).to(2_000_000))
+        .apply(MapElements.into(TypeDescriptors.rows()).via(i -> MapBatchesArrowTest.inputRows(1).get(0)))
+        .setRowSchema(MapBatchesArrowTest.INPUT);
+    PCollection<Row> twice = rows
+        .apply("Sum", MapBatches.<Row>ofArrow(MapBatchesArrowTest::addSum).withBatchSize(256)
+            .withOutputSchema(MapBatchesArrowTest.WITH_SUM))
+        // On an actor pool: the batches cross a queue, where a stop finds some waiting.
+        .apply("Twice", MapBatches.<Row>ofArrowClass(() -> ArrowColumnarHandoffTest::addTwice).withBatchSize(256)
+            .withActorPool(ActorPool.of(1, 1)).withOutputSchema(DOUBLED))
+        .apply(Limit.of(10));
+    PAssert.that(twice.apply(Count.globally())).containsInAnyOrder(10L);
+    SluicePipelineResult result = (SluicePipelineResult) p.run();
+    assertEquals(PipelineResult.State.DONE, result.waitUntilFinish());
+
+    assertTrue(result.explain().contains("hands on columns"), result.explain());
+    assertTrue(result.stats().contains("stopped early"), result.stats());
+    assertEquals(0, ArrowMemory.columnarBlockBytes(), "batches queued when the run stopped are freed");
   }
 
   @Test

@@ -82,6 +82,7 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
   @Override
   public void addInput(Block block) {
     if (stopped) {
+      block.release(); // no longer wanted: a stopped operator takes what is still in flight and drops it
       return;
     }
     inputSeen = true;

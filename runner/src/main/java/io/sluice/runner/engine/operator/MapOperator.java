@@ -36,7 +36,9 @@ public final class MapOperator extends TaskOperator implements StopsEarly {
 
   @Override
   public void addInput(Block block) {
-    if (!stopped) {
+    if (stopped) {
+      block.release(); // no longer wanted: a stopped operator takes what is still in flight and drops it
+    } else {
       inputs.add(block);
     }
   }
