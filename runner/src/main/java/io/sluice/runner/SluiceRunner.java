@@ -112,7 +112,9 @@ public final class SluiceRunner extends PipelineRunner<SluicePipelineResult> {
     PipelineTranslator.normalize(pipeline);
     PhysicalPlan plan = PhysicalPlan.fuse(new PipelineTranslator(TranslatorRegistry.defaults()).translate(pipeline),
         options.isColumnarHandoff());
-    LOG.debug("Physical plan:\n{}", plan.explain());
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("Physical plan:\n{}", plan.explain());
+    }
     ExecutionResources limits = SluicePipelineOptions.limits(options);
     checkRequests(plan, limits);
     RunMetrics metrics = new RunMetrics();
