@@ -98,9 +98,7 @@ final class FusedStageFunction implements BlockFunction {
       throws Exception {
     if (rootBatches == null) {
       try {
-        for (Object value : batch.values(block.from(), block.to())) {
-          root.accept(WindowedValues.timestampedValueInGlobalWindow(value, batch.timestamp()));
-        }
+        emitAsElements(batch.values(block.from(), block.to()), batch.timestamp(), root);
       } finally {
         block.release();
       }
@@ -121,7 +119,8 @@ final class FusedStageFunction implements BlockFunction {
   @SuppressWarnings("unchecked")
   List<OutputBlock> apply(ElementFeed feed) throws Exception {
     return run(feed.transform(),
-        (root, rootBatches, outputBytes) -> feed.feedChunk(element -> root.accept((WindowedValue<Object>) element), outputBytes));
+        (root, rootBatches, outputBytes) ->
+            feed.feedChunk(element -> root.accept((WindowedValue<Object>) element), outputBytes));
   }
 
   /**
@@ -497,14 +496,15 @@ final class FusedStageFunction implements BlockFunction {
     void acceptBatch(ColumnarRows batch) {
       try {
         unpackShortBatch();
-        if (pending.isEmpty() && (batchSize == 0 || batch.rows() <= batchSize)) {
+        if (pending.isEmpty() && (batchSize == 0 || batch.rows() == batchSize)) {
           ColumnarRows whole = batch;
           batch = null;
-          if (whole.rows() == batchSize || batchSize == 0) {
-            run(whole);
-          } else {
-            shortBatch = whole;
-          }
+          run(whole);
+          return;
+        }
+        if (pending.isEmpty() && batch.rows() < batchSize) {
+          shortBatch = batch;
+          batch = null;
           return;
         }
         int from = 0;
@@ -596,9 +596,7 @@ final class FusedStageFunction implements BlockFunction {
           } finally {
             input.close();
           }
-          for (Object value : values) {
-            elements.accept(WindowedValues.timestampedValueInGlobalWindow(value, input.timestamp()));
-          }
+          emitAsElements(values, input.timestamp(), elements);
         }
       } catch (Exception e) {
         throw TransformFailedException.attribute(spec.name(), e);
@@ -614,6 +612,13 @@ final class FusedStageFunction implements BlockFunction {
         shortBatch = null;
       }
       DoFnInstances.tearDown(fn, failure);
+    }
+  }
+
+  /** A columnar batch's rows as elements: all at the batch's timestamp, in the global window. */
+  private static void emitAsElements(List<?> values, Instant timestamp, ElementSink sink) {
+    for (Object value : values) {
+      sink.accept(WindowedValues.timestampedValueInGlobalWindow(value, timestamp));
     }
   }
 

@@ -1,12 +1,10 @@
 package io.sluice.runner.beam;
 
 import io.sluice.runner.OutputLimit;
-import io.sluice.runner.engine.actor.ActorFactory;
 import io.sluice.runner.engine.actor.ActorPoolConfig;
 import io.sluice.runner.engine.actor.ActorPoolOperator;
 import io.sluice.runner.engine.actor.Bundling;
 import io.sluice.runner.engine.operator.AllToAllOperator;
-import io.sluice.runner.engine.operator.BlockFunction;
 import io.sluice.runner.engine.operator.CollectingSink;
 import io.sluice.runner.engine.operator.MapOperator;
 import io.sluice.runner.engine.operator.PhysicalOperator;
@@ -124,7 +122,15 @@ public final class OperatorFactory {
             node.resources());
       case FUSED_STAGE:
         FusedStageFunction stage = new FusedStageFunction(node, node.specs(), node.input(), context);
-        return stageOperator(node, stage, stage::newActor);
+        if (node.execution().runsOnActors()) {
+          int batch = node.execution().batchSize();
+          Bundling bundling = new Bundling(batch, Math.max(batch, blockSize.rows() / batch * batch));
+          return new ActorPoolOperator(node.name(), stage::newActor, actorPool(node), node.resources(), bundling,
+              ACTOR_DOWNSCALE_DELAY_NANOS);
+        }
+        int ownCap = node.execution().maxConcurrency();
+        int cap = ownCap > 0 ? Math.min(parallelism, ownCap) : parallelism;
+        return new MapOperator(node.name(), stage, cap, node.resources());
       case SOURCE:
         return new SourceOperator(node.name(), fusedSplits(node, context), parallelism, node.resources());
       case ALL_TO_ALL:
@@ -142,19 +148,6 @@ public final class OperatorFactory {
         break;
     }
     throw new IllegalArgumentException("cannot run " + node.kind() + " " + node.name());
-  }
-
-  /** A stage on an actor pool, or on tasks up to its concurrency cap. */
-  private PhysicalOperator stageOperator(PlanNode node, BlockFunction tasks, ActorFactory actors) {
-    if (node.execution().runsOnActors()) {
-      int batch = node.execution().batchSize();
-      Bundling bundling = new Bundling(batch, Math.max(batch, blockSize.rows() / batch * batch));
-      return new ActorPoolOperator(node.name(), actors, actorPool(node), node.resources(), bundling,
-          ACTOR_DOWNSCALE_DELAY_NANOS);
-    }
-    int ownCap = node.execution().maxConcurrency();
-    int cap = ownCap > 0 ? Math.min(parallelism, ownCap) : parallelism;
-    return new MapOperator(node.name(), tasks, cap, node.resources());
   }
 
   /**

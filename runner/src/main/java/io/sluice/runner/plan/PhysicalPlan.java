@@ -38,8 +38,9 @@ public final class PhysicalPlan {
       plan.place(spec);
     }
     plan.wire();
-    plan.liftCombinesIntoProducers();
-    plan.keepColumnsBetweenColumnarSteps();
+    Map<PlanNode.Producer, List<PlanNode>> readers = plan.readersByPort();
+    plan.liftCombinesIntoProducers(readers);
+    plan.keepColumnsBetweenColumnarSteps(readers);
     return plan;
   }
 
@@ -140,13 +141,7 @@ public final class PhysicalPlan {
    * Where a lifted combine's input comes from a stage and goes nowhere else, the stage pre-combines
    * it (map-side combine inside the producing task).
    */
-  private void liftCombinesIntoProducers() {
-    Map<PlanNode.Producer, Integer> consumersPerPort = new HashMap<>();
-    for (PlanNode node : nodes) {
-      for (PlanNode.Producer producer : node.producers()) {
-        consumersPerPort.merge(producer, 1, Integer::sum);
-      }
-    }
+  private void liftCombinesIntoProducers(Map<PlanNode.Producer, List<PlanNode>> readers) {
     for (PlanNode node : nodes) {
       if (node.kind() != PlanNode.Kind.ALL_TO_ALL
           || !(node.specs().get(0) instanceof CombinePerKeySpec combine)
@@ -157,7 +152,7 @@ public final class PhysicalPlan {
       PlanNode producer = nodes.get(only.node());
       boolean runsStage = producer.kind() == PlanNode.Kind.FUSED_STAGE
           || (producer.kind() == PlanNode.Kind.SOURCE && producer.specs().size() > 1);
-      if (runsStage && consumersPerPort.get(only) == 1 && producer.outputs().get(only.port()) == combine.input()) {
+      if (runsStage && readers.get(only).size() == 1 && producer.outputs().get(only.port()) == combine.input()) {
         producer.precombined().put(combine.input(), combine);
       }
     }
@@ -171,6 +166,9 @@ public final class PhysicalPlan {
    * back all the same.
    */
   private static Set<TransformSpec> columnarChains(LogicalPlan logical) {
+    if (logical.specs().stream().noneMatch(spec -> spec.execution().columnar())) {
+      return Set.of(); // most pipelines: no need to index readers
+    }
     Map<PCollection<?>, List<TransformSpec>> readers = new HashMap<>();
     Map<PCollection<?>, TransformSpec> producers = new HashMap<>();
     for (TransformSpec spec : logical.specs()) {
@@ -199,26 +197,35 @@ public final class PhysicalPlan {
     return chained;
   }
 
-  /**
-   * A port whose collection a columnar step produces, read by one node only (and by nothing in its own stage), which starts with a
-   * columnar step reading it: the batches cross as they are. One reader, because a columnar
-   * block's buffers are freed once its rows have been read.
-   */
-  private void keepColumnsBetweenColumnarSteps() {
+  /** The nodes reading each output port, once per edge (a node reading a port twice is listed twice). */
+  private Map<PlanNode.Producer, List<PlanNode>> readersByPort() {
     Map<PlanNode.Producer, List<PlanNode>> readers = new HashMap<>();
     for (PlanNode node : nodes) {
       for (PlanNode.Producer producer : node.producers()) {
         readers.computeIfAbsent(producer, p -> new ArrayList<>()).add(node);
       }
     }
+    return readers;
+  }
+
+  /**
+   * A port whose collection a columnar step produces, read by one node only (and by nothing in its
+   * own stage), which starts with a columnar step reading it: the batches cross as they are. One
+   * reader, because a columnar block's buffers are freed once its rows have been read. (A port
+   * feeding a lifted combine is never one: its reader is the combine.)
+   */
+  private void keepColumnsBetweenColumnarSteps(Map<PlanNode.Producer, List<PlanNode>> readers) {
     for (PlanNode node : nodes) {
+      if (node.columnarSpecs().isEmpty()) {
+        continue;
+      }
       for (int port = 0; port < node.outputs().size(); port++) {
         PCollection<?> collection = node.outputs().get(port);
         boolean fromColumnarStep = node.columnarSpecs().stream()
             .anyMatch(spec -> outputsOf(spec).contains(collection));
         List<PlanNode> portReaders = readers.getOrDefault(new PlanNode.Producer(node.id(), port), List.of());
         boolean readInStage = node.specs().stream().anyMatch(spec -> spec.inputs().contains(collection));
-        if (fromColumnarStep && !readInStage && portReaders.size() == 1 && !node.precombined().containsKey(collection)) {
+        if (fromColumnarStep && !readInStage && portReaders.size() == 1) {
           PlanNode reader = portReaders.get(0);
           if (reader.kind() == PlanNode.Kind.FUSED_STAGE && reader.input() == collection
               && reader.columnarSpecs().contains(reader.specs().get(0))) {
