@@ -3,9 +3,10 @@ package io.sluice.benchmarks;
 import io.sluice.transforms.MapBatches;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.DoubleBinaryOperator;
 import java.util.function.UnaryOperator;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.beam.sdk.Pipeline;
@@ -131,35 +132,34 @@ final class BatchFormatPipeline {
         scale(score, row.getDouble(2)));
   }
 
-  /** Reads score and b as columns and appends scaled, handing the input's vectors on. */
-  private static VectorSchemaRoot scaleArrow(VectorSchemaRoot batch, BufferAllocator allocator) {
-    Float8Vector score = (Float8Vector) batch.getVector("score");
-    Float8Vector b = (Float8Vector) batch.getVector("b");
-    int rows = batch.getRowCount();
-    Float8Vector scaled = new Float8Vector("scaled", allocator);
-    scaled.allocateNew(rows);
-    for (int i = 0; i < rows; i++) {
-      scaled.set(i, scale(score.get(i), b.get(i)));
-    }
-    scaled.setValueCount(rows);
-    VectorSchemaRoot out = new VectorSchemaRoot(List.of((BigIntVector) batch.getVector("id"),
-        (Float8Vector) batch.getVector("a"), b, score, scaled));
-    out.setRowCount(rows);
-    return out;
+  /** Appends score = f(a, b). */
+  private static VectorSchemaRoot scoreArrow(VectorSchemaRoot batch, BufferAllocator allocator) {
+    return withColumn(batch, allocator, "score", "a", "b", BatchFormatPipeline::score);
   }
 
-  /** Reads a and b as columns and appends score; the input's vectors are handed on, not copied. */
-  private static VectorSchemaRoot scoreArrow(VectorSchemaRoot batch, BufferAllocator allocator) {
-    Float8Vector a = (Float8Vector) batch.getVector("a");
-    Float8Vector b = (Float8Vector) batch.getVector("b");
+  /** Appends scaled = f(score, b). */
+  private static VectorSchemaRoot scaleArrow(VectorSchemaRoot batch, BufferAllocator allocator) {
+    return withColumn(batch, allocator, "scaled", "score", "b", BatchFormatPipeline::scale);
+  }
+
+  /**
+   * The batch with a float64 column {@code name} appended, computed row by row from two of its
+   * columns; the input's vectors are handed on, not copied.
+   */
+  private static VectorSchemaRoot withColumn(VectorSchemaRoot batch, BufferAllocator allocator, String name,
+      String left, String right, DoubleBinaryOperator value) {
+    Float8Vector x = (Float8Vector) batch.getVector(left);
+    Float8Vector y = (Float8Vector) batch.getVector(right);
     int rows = batch.getRowCount();
-    Float8Vector score = new Float8Vector("score", allocator);
-    score.allocateNew(rows);
+    Float8Vector column = new Float8Vector(name, allocator);
+    column.allocateNew(rows);
     for (int i = 0; i < rows; i++) {
-      score.set(i, score(a.get(i), b.get(i)));
+      column.set(i, value.applyAsDouble(x.get(i), y.get(i)));
     }
-    score.setValueCount(rows);
-    VectorSchemaRoot out = new VectorSchemaRoot(List.of((BigIntVector) batch.getVector("id"), a, b, score));
+    column.setValueCount(rows);
+    List<FieldVector> vectors = new ArrayList<>(batch.getFieldVectors());
+    vectors.add(column);
+    VectorSchemaRoot out = new VectorSchemaRoot(vectors);
     out.setRowCount(rows);
     return out;
   }
