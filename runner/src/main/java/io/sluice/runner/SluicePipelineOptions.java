@@ -90,6 +90,16 @@ public interface SluicePipelineOptions extends PipelineOptions {
 
   void setColumnarHandoff(boolean handoff);
 
+  @Description("Whether element-wise steps on tasks next to a step on a CPU actor pool that can grow to every "
+      + "CPU run on that pool's actors, in its stage: those whose output only feeds it (as Ray Data fuses a "
+      + "task map into the actor map after it) and those that follow it. What they emit (an expansion, a "
+      + "decode) then goes straight on instead of waiting in a queue. false keeps them on tasks, with "
+      + "queues between.")
+  @Default.Boolean(true)
+  boolean isFuseTasksIntoActorPools();
+
+  void setFuseTasksIntoActorPools(boolean fuse);
+
   @Description("Whether run() waits for the pipeline to finish (and throws if it fails), like DirectRunner.")
   @Default.Boolean(true)
   boolean isBlockOnRun();

@@ -110,12 +110,12 @@ public final class SluiceRunner extends PipelineRunner<SluicePipelineResult> {
     FileSystems.setDefaultPipelineOptions(options);
     MetricsEnvironment.setMetricsSupported(true);
     PipelineTranslator.normalize(pipeline);
+    ExecutionResources limits = SluicePipelineOptions.limits(options);
     PhysicalPlan plan = PhysicalPlan.fuse(new PipelineTranslator(TranslatorRegistry.defaults()).translate(pipeline),
-        options.isColumnarHandoff());
+        new PhysicalPlan.Rules(options.isColumnarHandoff(), options.isFuseTasksIntoActorPools(), limits.cpus()));
     if (LOG.isDebugEnabled()) {
       LOG.debug("Physical plan:\n{}", plan.explain());
     }
-    ExecutionResources limits = SluicePipelineOptions.limits(options);
     checkRequests(plan, limits);
     RunMetrics metrics = new RunMetrics();
     int parallelism = SluicePipelineOptions.effectiveParallelism(options);

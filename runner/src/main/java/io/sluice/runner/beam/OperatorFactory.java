@@ -42,6 +42,12 @@ public final class OperatorFactory {
   private static final long MIN_SPLIT_BYTES = 1L << 20;
   /** How long an actor must be surplus before its pool stops it: long enough to ride out a gap between blocks. */
   private static final long ACTOR_DOWNSCALE_DELAY_NANOS = 1_000_000_000L;
+  /**
+   * About how long an actor's bundle should take: long enough that the per-bundle cost (bundle
+   * methods, a scheduling turn, hidden anyway by the next bundle handed over) is noise, short
+   * enough that when the input runs out the other actors wait little for the last one.
+   */
+  private static final long ACTOR_BUNDLE_TARGET_NANOS = 50_000_000L;
 
   private final PipelineOptions options;
   private final RunMetrics metrics;
@@ -124,7 +130,8 @@ public final class OperatorFactory {
         FusedStageFunction stage = new FusedStageFunction(node, node.specs(), node.input(), context);
         if (node.execution().runsOnActors()) {
           int batch = node.execution().batchSize();
-          Bundling bundling = new Bundling(batch, Math.max(batch, blockSize.rows() / batch * batch));
+          Bundling bundling = new Bundling(batch, Math.max(batch, blockSize.rows() / batch * batch),
+              ACTOR_BUNDLE_TARGET_NANOS);
           return new ActorPoolOperator(node.name(), stage::newActor, actorPool(node), node.resources(), bundling,
               ACTOR_DOWNSCALE_DELAY_NANOS);
         }

@@ -1,5 +1,6 @@
 package io.sluice.runner.plan;
 
+import io.sluice.runner.engine.actor.ActorPoolConfig;
 import io.sluice.runner.engine.resource.ExecutionResources;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,16 +24,36 @@ public final class PhysicalPlan {
   private final Map<PCollection<?>, List<PCollection<?>>> flattened = new HashMap<>();
   private final Map<PCollection<?>, PlanNode> materializations = new HashMap<>();
   private final Set<TransformSpec> columnarSteps = new HashSet<>();
+  /** Task steps run on the actors of the pool step they feed, with that step's execution. */
+  private final Map<TransformSpec, Execution> onReadersActors = new HashMap<>();
+  private final Rules rules;
 
-  public static PhysicalPlan fuse(LogicalPlan logical) {
-    return fuse(logical, true);
+  /**
+   * Fusion choices a run may turn off, and what they depend on.
+   *
+   * @param columnarHandoff whether steps that take columnar batches pass them on as they are
+   * @param tasksOnActorPools whether task steps next to a CPU actor pool that can use every CPU run
+   *     on its actors (see {@link #tasksLeadingIntoActorPools})
+   * @param runCpus the CPUs the run has
+   */
+  public record Rules(boolean columnarHandoff, boolean tasksOnActorPools, double runCpus) {
+    public static Rules defaults(double runCpus) {
+      return new Rules(true, true, runCpus);
+    }
   }
 
-  /** @param columnarHandoff whether steps that take columnar batches pass them on as they are */
-  public static PhysicalPlan fuse(LogicalPlan logical, boolean columnarHandoff) {
-    PhysicalPlan plan = new PhysicalPlan();
-    if (columnarHandoff) {
-      plan.columnarSteps.addAll(columnarChains(logical));
+  private PhysicalPlan(Rules rules) {
+    this.rules = rules;
+  }
+
+  public static PhysicalPlan fuse(LogicalPlan logical, Rules rules) {
+    PhysicalPlan plan = new PhysicalPlan(rules);
+    Links links = Links.of(logical);
+    if (rules.columnarHandoff()) {
+      plan.columnarSteps.addAll(columnarChains(logical, links));
+    }
+    if (rules.tasksOnActorPools()) {
+      plan.onReadersActors.putAll(plan.tasksLeadingIntoActorPools(logical, links));
     }
     for (TransformSpec spec : logical.specs()) {
       plan.place(spec);
@@ -66,7 +87,7 @@ public final class PhysicalPlan {
       for (PCollectionView<?> view : spec.sideInputs()) {
         prerequisites.add(materialize(view.getPCollection()).id());
       }
-      node = newNode(kindOf(spec), spec.inputs().isEmpty() ? null : spec.inputs().get(0));
+      node = newNode(kindOf(spec), spec.inputs().isEmpty() ? null : spec.inputs().get(0), executionOf(spec));
       node.prerequisites().addAll(prerequisites);
     }
     node.specs().add(spec);
@@ -85,32 +106,48 @@ public final class PhysicalPlan {
    * same pool, never a read task. An actor step with a batch size heads its own stage: the pool
    * cuts that stage's input into bundles of whole batches. A task step with a batch size fuses
    * like any other (its batches then span what its producer hands it per task): heading a stage
-   * would only add a queue between it and its producer.
+   * would only add a queue between it and its producer. Task steps chosen to run on a pool's actors
+   * (see {@link #tasksLeadingIntoActorPools}) count as steps on that pool.
    */
   private boolean canJoinProducer(TransformSpec spec) {
     PlanNode producer = producerOf.get(spec.inputs().get(0));
+    Execution execution = executionOf(spec);
     boolean readsSideInputs = !spec.sideInputs().isEmpty();
-    boolean wantsWholeBatchBundles = spec.execution().batchSize() > 1 && spec.execution().runsOnActors();
+    boolean wantsWholeBatchBundles = execution.batchSize() > 1 && execution.runsOnActors();
     return producer != null
         && !wantsWholeBatchBundles
         && (producer.kind() == PlanNode.Kind.FUSED_STAGE
-            || (producer.kind() == PlanNode.Kind.SOURCE && !spec.execution().runsOnActors()))
+            || (producer.kind() == PlanNode.Kind.SOURCE && !execution.runsOnActors()))
         && !readsSideInputs
         // The stage's head may have a batch size its followers lack.
-        && producer.execution().sharedByFusedSteps().equals(spec.execution().sharedByFusedSteps());
+        && producer.execution().sharedByFusedSteps().equals(execution.sharedByFusedSteps());
+  }
+
+  /** How the spec runs: as it asks, or on the actors of a pool next to it (see {@link #tasksLeadingIntoActorPools}). */
+  private Execution executionOf(TransformSpec spec) {
+    Execution leading = onReadersActors.get(spec);
+    if (leading != null) {
+      return leading;
+    }
+    PlanNode producer = spec.inputs().isEmpty() ? null : producerOf.get(spec.inputs().get(0));
+    if (rules.tasksOnActorPools() && producer != null && producer.kind() == PlanNode.Kind.FUSED_STAGE
+        && takesTasks(producer.execution()) && runsLike(spec, producer.execution())) {
+      return producer.execution().sharedByFusedSteps(); // a follower, without the pool step's batch size
+    }
+    return spec.execution();
   }
 
   private PlanNode materialize(PCollection<?> collection) {
     PlanNode node = materializations.get(collection);
     if (node == null) {
-      node = newNode(PlanNode.Kind.MATERIALIZE, collection);
+      node = newNode(PlanNode.Kind.MATERIALIZE, collection, Execution.of(ExecutionResources.ZERO));
       materializations.put(collection, node);
     }
     return node;
   }
 
-  private PlanNode newNode(PlanNode.Kind kind, PCollection<?> input) {
-    PlanNode node = new PlanNode(nodes.size(), kind, input);
+  private PlanNode newNode(PlanNode.Kind kind, PCollection<?> input, Execution execution) {
+    PlanNode node = new PlanNode(nodes.size(), kind, input, execution);
     nodes.add(node);
     return node;
   }
@@ -165,36 +202,111 @@ public final class PhysicalPlan {
    * queue. A step with no such neighbour runs on elements: it would convert rows to columns and
    * back all the same.
    */
-  private static Set<TransformSpec> columnarChains(LogicalPlan logical) {
-    if (logical.specs().stream().noneMatch(spec -> spec.execution().columnar())) {
-      return Set.of(); // most pipelines: no need to index readers
-    }
-    Map<PCollection<?>, List<TransformSpec>> readers = new HashMap<>();
-    Map<PCollection<?>, TransformSpec> producers = new HashMap<>();
-    for (TransformSpec spec : logical.specs()) {
-      for (PCollection<?> input : spec.inputs()) {
-        readers.computeIfAbsent(input, c -> new ArrayList<>()).add(spec);
-      }
-      for (PCollectionView<?> view : spec.sideInputs()) {
-        readers.computeIfAbsent(view.getPCollection(), c -> new ArrayList<>()).add(spec);
-      }
-      for (PCollection<?> output : outputsOf(spec)) {
-        producers.put(output, spec);
-      }
-    }
+  private static Set<TransformSpec> columnarChains(LogicalPlan logical, Links links) {
     Set<TransformSpec> chained = new HashSet<>();
     for (TransformSpec spec : logical.specs()) {
       if (!spec.execution().columnar()) {
         continue;
       }
       PCollection<?> input = spec.inputs().get(0);
-      TransformSpec producer = producers.get(input);
-      if (producer != null && producer.execution().columnar() && readers.get(input).size() == 1) {
+      TransformSpec producer = links.producers().get(input);
+      if (producer != null && producer.execution().columnar() && links.readers(input).size() == 1) {
         chained.add(producer);
         chained.add(spec);
       }
     }
     return chained;
+  }
+
+  /**
+   * Element-wise task steps next to a step on a CPU actor pool run on that pool's actors, in its
+   * stage: those leading into it, each the only reader of the one before (Ray Data's task-to-actor
+   * fusion), and those that follow it. A step that expands its input (a decode, a 1:N flat map)
+   * then hands each element straight to the pool's UDF rather than queue it, and what follows (a
+   * key extraction, a lifted combine) takes the UDF's output without a queue or a task of its own,
+   * which would have to wait for a CPU the actors hold. Only where nothing is lost:
+   *
+   * <ul>
+   *   <li>the pool holds no GPU: a GPU would idle through the CPU work (why Ray fuses only steps
+   *       asking for the same resources);
+   *   <li>it can grow to every CPU of the run, so the moved steps lose no parallelism;
+   *   <li>the steps ask for what one of its actors holds, with no concurrency cap or side input.
+   * </ul>
+   *
+   * Not ahead of a pool step with a batch size (its pool cuts its own input into whole batches) or
+   * side inputs. A read stays a task of its own, so reads run in parallel whatever the pool's size.
+   * This returns the leading steps, with the execution they take on; followers are found as they
+   * are placed ({@link #executionOf}).
+   */
+  private Map<TransformSpec, Execution> tasksLeadingIntoActorPools(LogicalPlan logical, Links links) {
+    Map<TransformSpec, Execution> leading = new HashMap<>();
+    for (TransformSpec pool : logical.specs()) {
+      Execution execution = pool.execution();
+      boolean poolTakesLeaders = pool instanceof ParDoSpec && pool.elementWise() && takesTasks(execution)
+          && execution.batchSize() == 1 && pool.sideInputs().isEmpty();
+      TransformSpec reader = pool;
+      while (poolTakesLeaders) {
+        TransformSpec producer = links.producers().get(reader.inputs().get(0));
+        if (producer == null || !runsLike(producer, execution) || !links.onlyReaderOf(producer, reader)) {
+          break;
+        }
+        leading.put(producer, execution);
+        reader = producer;
+      }
+    }
+    return leading;
+  }
+
+  /** Whether task steps may run on this pool's actors: a CPU pool that can grow to every CPU of the run. */
+  private boolean takesTasks(Execution pool) {
+    return pool.actorPool() != null && pool.resources().gpus() == 0
+        && pool.actorPool().maxSize() * pool.resources().cpus() >= rules.runCpus() - 1e-9;
+  }
+
+  /** Whether {@code task} is an element-wise task step asking for what one actor of {@code pool} holds. */
+  private static boolean runsLike(TransformSpec task, Execution pool) {
+    return (task instanceof ParDoSpec || task instanceof WindowAssignSpec)
+        && task.elementWise()
+        && task.sideInputs().isEmpty()
+        && task.execution().sharedByFusedSteps().equals(Execution.of(pool.resources()));
+  }
+
+  /** Who produces and who reads each collection of the logical plan (flattens included). */
+  private record Links(Map<PCollection<?>, TransformSpec> producers, Map<PCollection<?>, List<TransformSpec>> readersOf) {
+    static Links of(LogicalPlan logical) {
+      Map<PCollection<?>, List<TransformSpec>> readers = new HashMap<>();
+      Map<PCollection<?>, TransformSpec> producers = new HashMap<>();
+      for (TransformSpec spec : logical.specs()) {
+        for (PCollection<?> input : spec.inputs()) {
+          readers.computeIfAbsent(input, c -> new ArrayList<>()).add(spec);
+        }
+        for (PCollectionView<?> view : spec.sideInputs()) {
+          readers.computeIfAbsent(view.getPCollection(), c -> new ArrayList<>()).add(spec);
+        }
+        for (PCollection<?> output : outputsOf(spec)) {
+          producers.put(output, spec);
+        }
+      }
+      return new Links(producers, readers);
+    }
+
+    List<TransformSpec> readers(PCollection<?> collection) {
+      return readersOf.getOrDefault(collection, List.of());
+    }
+
+    /** Whether {@code reader}, reading it once, is all that reads any output of {@code producer}. */
+    boolean onlyReaderOf(TransformSpec producer, TransformSpec reader) {
+      int reads = 0;
+      for (PCollection<?> output : outputsOf(producer)) {
+        for (TransformSpec r : readers(output)) {
+          if (r != reader) {
+            return false;
+          }
+          reads++;
+        }
+      }
+      return reads == 1;
+    }
   }
 
   /** The nodes reading each output port, once per edge (a node reading a port twice is listed twice). */
@@ -291,6 +403,11 @@ public final class PhysicalPlan {
       }
       if (!node.prerequisites().isEmpty()) {
         out.append(" after ").append(node.prerequisites());
+      }
+      ActorPoolConfig pool = node.execution().actorPool();
+      if (pool != null) {
+        out.append(out.charAt(out.length() - 1) == ' ' ? "" : " ").append("[actor pool ").append(pool.minSize())
+            .append("..").append(pool.maxSize()).append(']');
       }
       if (!node.columnarSpecs().isEmpty()) {
         out.append(out.charAt(out.length() - 1) == ' ' ? "" : " ").append("[columnar: ")

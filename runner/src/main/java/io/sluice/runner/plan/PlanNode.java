@@ -28,6 +28,7 @@ public final class PlanNode {
   private final int id;
   private final Kind kind;
   private final PCollection<?> input;
+  private final Execution execution;
   private final List<TransformSpec> specs = new ArrayList<>();
   private final List<PCollection<?>> outputs = new ArrayList<>();
   private final List<Producer> producers = new ArrayList<>();
@@ -39,10 +40,11 @@ public final class PlanNode {
   /** An edge into this node: the producing node and the port the input leaves it by. */
   public record Producer(int node, int port) {}
 
-  PlanNode(int id, Kind kind, PCollection<?> input) {
+  PlanNode(int id, Kind kind, PCollection<?> input, Execution execution) {
     this.id = id;
     this.kind = kind;
     this.input = input;
+    this.execution = execution;
   }
 
   public int id() {
@@ -97,11 +99,12 @@ public final class PlanNode {
   }
 
   /**
-   * How this node runs: its first spec's execution (fused specs share resources, pool and cap; a
-   * batch size belongs to the spec that heads the stage).
+   * How this node runs: as its first spec runs (fused specs share resources, pool and cap; a batch
+   * size belongs to the spec that heads the stage), or, where task steps run on the actors of the
+   * pool step they feed, as that step runs.
    */
   public Execution execution() {
-    return specs.isEmpty() ? Execution.of(ExecutionResources.ZERO) : specs.get(0).execution();
+    return execution;
   }
 
   /** What each task (or actor) of this node holds. */

@@ -1,6 +1,8 @@
 package io.sluice.runner.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.runner.ActorPoolHint;
 import io.sluice.runner.BatchSizeHint;
@@ -21,9 +23,22 @@ import org.junit.jupiter.api.Test;
 
 /** Which steps share an operator: what fusion must not merge once actors and batches are involved. */
 class PhysicalPlanFusionTest {
+  /** A pool that can grow to every CPU of a 2-CPU run. */
+  private static final ResourceHints POOL = ActorPoolHint.add(ResourceHints.create(), ActorPoolHint.of(1, 2));
+  private static final PhysicalPlan.Rules TWO_CPUS = PhysicalPlan.Rules.defaults(2);
+
   private static PhysicalPlan plan(Pipeline p) {
+    return plan(p, TWO_CPUS);
+  }
+
+  private static PhysicalPlan plan(Pipeline p, PhysicalPlan.Rules rules) {
     PipelineTranslator.normalize(p);
-    return PhysicalPlan.fuse(new PipelineTranslator(TranslatorRegistry.defaults()).translate(p));
+    return PhysicalPlan.fuse(new PipelineTranslator(TranslatorRegistry.defaults()).translate(p), rules);
+  }
+
+  private static PlanNode nodeRunning(PhysicalPlan plan, String step) {
+    return plan.nodes().stream().filter(n -> n.specs().stream().anyMatch(s -> s.name().startsWith(step + "/")))
+        .findFirst().orElseThrow();
   }
 
   private static Pipeline pipeline() {
@@ -50,15 +65,64 @@ class PhysicalPlanFusionTest {
 
   @Test
   void anActorPoolStepNeverRunsInsideAReadButFollowersOnTheSamePoolJoinIt() {
-    ResourceHints pool = ActorPoolHint.add(ResourceHints.create(), ActorPoolHint.of(1, 2));
     Pipeline p = pipeline();
     p.apply(Create.of(1, 2, 3))
         .apply("StepA", ParDo.of(new PassFn()))
-        .apply("StepB", ParDo.of(new PassFn()).setResourceHints(pool))
-        .apply("StepC", ParDo.of(new PassFn()).setResourceHints(pool))
+        .apply("StepB", ParDo.of(new PassFn()).setResourceHints(POOL))
+        .apply("StepC", ParDo.of(new PassFn()).setResourceHints(POOL))
+        .apply("StepD", ParDo.of(new PassFn()));
+    PhysicalPlan plan = plan(p, new PhysicalPlan.Rules(true, false, 2));
+    assertEquals(List.of("StepA", "StepB+StepC", "StepD"), stages(plan));
+  }
+
+  @Test
+  void taskStepsNextToACpuPoolRunOnItsActorsApartFromTheRead() {
+    Pipeline p = pipeline();
+    p.apply(Create.of(1, 2, 3))
+        .apply("StepA", ParDo.of(new PassFn()))
+        .apply("StepB", ParDo.of(new PassFn()))
+        .apply("StepC", ParDo.of(new PassFn()).setResourceHints(POOL))
         .apply("StepD", ParDo.of(new PassFn()));
     PhysicalPlan plan = plan(p);
-    assertEquals(List.of("StepA", "StepB+StepC", "StepD"), stages(plan));
+    assertEquals(List.of("StepA+StepB+StepC+StepD"), stages(plan));
+    PlanNode pool = nodeRunning(plan, "StepA");
+    assertEquals(PlanNode.Kind.FUSED_STAGE, pool.kind());
+    assertEquals(2, pool.execution().actorPool().maxSize());
+    assertTrue(plan.explain().contains("[actor pool 1..2]"), plan.explain());
+  }
+
+  @Test
+  void aPoolThatCannotUseEveryCpuTakesNoTaskSteps() {
+    Pipeline p = pipeline();
+    p.apply(Create.of(1, 2, 3))
+        .apply("StepA", ParDo.of(new PassFn()))
+        .apply("StepB", ParDo.of(new PassFn()).setResourceHints(POOL))
+        .apply("StepC", ParDo.of(new PassFn()));
+    PhysicalPlan plan = plan(p, PhysicalPlan.Rules.defaults(4));
+    assertEquals(List.of("StepA", "StepB", "StepC"), stages(plan));
+    assertNull(nodeRunning(plan, "StepC").execution().actorPool());
+  }
+
+  @Test
+  void aTaskStepWithAnotherReaderStaysOnTasks() {
+    Pipeline p = pipeline();
+    PCollection<Integer> a = p.apply(Create.of(1, 2, 3)).apply("StepA", ParDo.of(new PassFn()));
+    PCollection<Integer> b = a.apply("StepB", ParDo.of(new PassFn()));
+    b.apply("StepC", ParDo.of(new PassFn()).setResourceHints(POOL));
+    b.apply("StepOther", ParDo.of(new PassFn()));
+    assertEquals(List.of("StepA+StepB+StepOther", "StepC"), stages(plan(p)));
+  }
+
+  @Test
+  void taskStepsStayOffPoolsThatHoldGpusOrAskForOtherResources() {
+    Pipeline p = pipeline();
+    PCollection<Integer> a = p.apply(Create.of(1, 2, 3)).apply("StepA", ParDo.of(new PassFn()));
+    a.apply("StepB", ParDo.of(new PassFn()))
+        .apply("StepGpuPool", ParDo.of(new PassFn()).setResourceHints(
+            ActorPoolHint.add(ResourceHints.create().withAccelerator("type:l4;count:1"), ActorPoolHint.of(1, 1))));
+    a.apply("StepTwoCpus", ParDo.of(new PassFn()).setResourceHints(ResourceHints.create().withCPUCount(2)))
+        .apply("StepPool", ParDo.of(new PassFn()).setResourceHints(POOL));
+    assertEquals(List.of("StepA+StepB", "StepGpuPool", "StepTwoCpus", "StepPool"), stages(plan(p)));
   }
 
   @Test
@@ -68,8 +132,10 @@ class PhysicalPlanFusionTest {
     Pipeline p = pipeline();
     PCollection<Integer> a = p.apply(Create.of(1, 2, 3)).apply("StepA", ParDo.of(new PassFn()));
     a.apply("StepTaskBatches", ParDo.of(new PassFn()).setResourceHints(batches))
-        .apply("StepActorBatches", ParDo.of(new PassFn()).setResourceHints(pooledBatches));
-    assertEquals(List.of("StepA+StepTaskBatches", "StepActorBatches"), stages(plan(p)));
+        .apply("StepActorBatches", ParDo.of(new PassFn()).setResourceHints(pooledBatches))
+        .apply("StepAfter", ParDo.of(new PassFn()));
+    // What follows joins the pool's stage all the same, without taking its batch size.
+    assertEquals(List.of("StepA+StepTaskBatches", "StepActorBatches+StepAfter"), stages(plan(p)));
   }
 
   @Test

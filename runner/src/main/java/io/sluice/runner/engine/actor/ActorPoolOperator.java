@@ -4,6 +4,7 @@ import io.sluice.runner.engine.block.Block;
 import io.sluice.runner.engine.operator.HoldsResources;
 import io.sluice.runner.engine.operator.OutputQueue;
 import io.sluice.runner.engine.operator.PhysicalOperator;
+import io.sluice.runner.engine.operator.RequestsTurns;
 import io.sluice.runner.engine.operator.StopsEarly;
 import io.sluice.runner.engine.operator.Task;
 import io.sluice.runner.engine.resource.ExecutionResources;
@@ -21,13 +22,15 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * holding its GPU devices and memory from start to stop (its CPUs only while it works). Bundles are
  * cut from whatever has queued (see {@link Bundling}), so they grow with the backlog. While an actor
  * works, up to {@code maxTasksInFlightPerActor - 1} further bundles are handed to it, and its task
- * runs them straight after the current one without going back to the scheduler: a GPU actor is
- * never idle waiting for the scheduling thread on a busy machine. The {@link ActorPoolAutoscaler}
+ * runs them straight after the current one without going back to the scheduler: an actor is never
+ * idle waiting for the scheduling thread on a busy machine. Each finished bundle's output is
+ * handed back at once, with a request for a scheduling turn that collects it and hands over the
+ * next bundle, so a task keeps its actor busy for as long as input lasts. The {@link ActorPoolAutoscaler}
  * resizes the pool each turn, and the pool shrinks to zero once its input is exhausted. Starting
  * (the user's setup), work and stopping (teardown) all run as tasks on worker threads; apart from
  * each actor's hand-over queue, every field here belongs to the scheduling thread.
  */
-public final class ActorPoolOperator implements PhysicalOperator, HoldsResources, StopsEarly {
+public final class ActorPoolOperator implements PhysicalOperator, HoldsResources, StopsEarly, RequestsTurns {
   private enum State { GRANTED, STARTING, READY, STOP_REQUESTED, STOPPING }
 
   private final String name;
@@ -47,6 +50,8 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
   private int nextActorIndex;
   private long workNanos;
   private long rowsProcessed;
+  private Runnable requestTurn = () -> {};
+  private boolean cpusWantedElsewhere;
 
   /**
    * @param actorResources what each actor holds while it lives
@@ -95,6 +100,11 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
     inputFinished = true;
   }
 
+  @Override
+  public void turnsBy(Runnable requestTurn) {
+    this.requestTurn = requestTurn;
+  }
+
   /** Drops the input not yet handed to an actor; bundles already handed over still run. */
   @Override
   public void stopEarly() {
@@ -109,7 +119,7 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
     for (Slot slot : slots) {
       if (slot.state == State.GRANTED || slot.state == State.STOP_REQUESTED
           || (slot.state == State.READY && !slot.busy
-              && (!slot.handedOver.isEmpty() || bundling.nextBundleRows(queuedRows, inputFinished) > 0))) {
+              && (!slot.handedOver.isEmpty() || bundling.nextBundleRows(queuedRows, inputFinished, nanosPerRow()) > 0))) {
         return true;
       }
     }
@@ -130,7 +140,7 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
         return new WorkTask(slot, slot.handedOver.poll());
       }
     }
-    int bundleRows = bundling.nextBundleRows(queuedRows, inputFinished);
+    int bundleRows = bundling.nextBundleRows(queuedRows, inputFinished, nanosPerRow());
     for (Slot slot : slots) {
       if (bundleRows > 0 && slot.state == State.READY && !slot.busy) {
         slot.busy = true;
@@ -153,10 +163,7 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
       start.slot.state = State.READY;
     } else if (task instanceof WorkTask work) {
       work.slot.busy = false;
-      work.slot.inFlight -= work.bundlesRun;
-      workNanos += work.nanos;
-      rowsProcessed += work.rows;
-      outputs.addAll(work.result);
+      collectFinishedBundles(work.slot);
     } else {
       Slot slot = ((StopTask) task).slot;
       slots.remove(slot);
@@ -201,12 +208,20 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
   }
 
   @Override
+  public void cpusWantedElsewhere(boolean wanted) {
+    cpusWantedElsewhere = wanted;
+  }
+
+  @Override
   public boolean rescale(ResourceGrants grants, long nowNanos) {
     boolean changed = !released.isEmpty();
     for (Grant grant : released) {
       grants.release(grant);
     }
     released.clear();
+    for (Slot slot : slots) {
+      changed |= collectFinishedBundles(slot);
+    }
     handOverNextBundles();
     int delta = autoscaler.decide(new ActorPoolAutoscaler.PoolState(
         workers(), count(State.GRANTED) + count(State.STARTING), tasksInFlight(), inputs.size(), inputSeen,
@@ -272,12 +287,31 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
     return n;
   }
 
-  /** Gives each working actor with room its next bundle, which its running task picks up. */
+  /** Takes in the output of the bundles the slot's task has finished so far; true if there were any. */
+  private boolean collectFinishedBundles(Slot slot) {
+    boolean any = false;
+    for (FinishedBundle finished; (finished = slot.finished.poll()) != null; ) {
+      slot.inFlight--;
+      workNanos += finished.nanos();
+      rowsProcessed += finished.rows();
+      outputs.addAll(finished.outputs());
+      any = true;
+    }
+    return any;
+  }
+
+  /**
+   * Gives each working actor with room its next bundle, which its running task picks up; none while
+   * another operator waits for the CPUs the running tasks hold, so that they end and free them.
+   */
   private void handOverNextBundles() {
+    if (cpusWantedElsewhere) {
+      return;
+    }
     for (Slot slot : slots) {
       if (slot.state == State.READY && slot.busy) {
         while (slot.inFlight < config.maxTasksInFlightPerActor()) {
-          int bundleRows = bundling.nextBundleRows(queuedRows, inputFinished);
+          int bundleRows = bundling.nextBundleRows(queuedRows, inputFinished, nanosPerRow());
           if (bundleRows == 0) {
             return;
           }
@@ -325,6 +359,8 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
     final Grant grant;
     /** Bundles handed to the actor's running task; read by that task's worker thread. */
     final ConcurrentLinkedQueue<List<Block>> handedOver = new ConcurrentLinkedQueue<>();
+    /** Bundles the actor's task has run, waiting for the scheduling thread to collect them. */
+    final ConcurrentLinkedQueue<FinishedBundle> finished = new ConcurrentLinkedQueue<>();
     State state = State.GRANTED;
     Actor actor;
     boolean busy;
@@ -351,14 +387,15 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
     }
   }
 
-  /** Runs a bundle, then any handed over meanwhile, on the actor; reports them all at once. */
-  private static final class WorkTask implements Task {
+  private record FinishedBundle(List<OutputBlock> outputs, long rows, long nanos) {}
+
+  /**
+   * Runs a bundle, then any handed over meanwhile, on the actor, handing back each one's output as
+   * it finishes.
+   */
+  private final class WorkTask implements Task {
     final Slot slot;
     final List<Block> bundle;
-    final List<OutputBlock> result = new ArrayList<>();
-    int bundlesRun;
-    long rows;
-    long nanos;
 
     WorkTask(Slot slot, List<Block> bundle) {
       this.slot = slot;
@@ -367,19 +404,21 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
 
     @Override
     public void run() throws Exception {
-      long start = System.nanoTime();
       List<Block> next = bundle;
       while (next != null) {
+        long start = System.nanoTime();
+        long rows = 0;
         List<Block> loaded = new ArrayList<>(next.size());
         for (Block block : next) {
           loaded.add(SpilledBlock.inMemory(block));
           rows += block.rows();
         }
-        result.addAll(slot.actor.apply(loaded));
-        bundlesRun++;
+        slot.finished.add(new FinishedBundle(slot.actor.apply(loaded), rows, System.nanoTime() - start));
         next = slot.handedOver.poll();
+        if (next != null) {
+          requestTurn.run(); // ending, the task's completion brings the turn itself
+        }
       }
-      nanos = System.nanoTime() - start;
     }
   }
 

@@ -22,4 +22,11 @@ public interface HoldsResources {
 
   /** Workers alive now (starting, working or idle). */
   int workers();
+
+  /**
+   * Told each turn, before {@link #rescale}, whether another operator has a task waiting for CPUs
+   * that this operator's running tasks hold. A worker that keeps its task going from bundle to
+   * bundle should then let it end, so that the others get their turn rather than queue up output.
+   */
+  default void cpusWantedElsewhere(boolean wanted) {}
 }

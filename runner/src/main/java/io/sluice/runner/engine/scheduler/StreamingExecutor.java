@@ -7,6 +7,7 @@ import io.sluice.runner.engine.backpressure.ResourceUsage;
 import io.sluice.runner.engine.block.Block;
 import io.sluice.runner.engine.operator.HoldsResources;
 import io.sluice.runner.engine.operator.PhysicalOperator;
+import io.sluice.runner.engine.operator.RequestsTurns;
 import io.sluice.runner.engine.operator.PhysicalOperator.OutputBlock;
 import io.sluice.runner.engine.operator.StopsEarly;
 import io.sluice.runner.engine.operator.Task;
@@ -53,6 +54,13 @@ import java.util.function.LongSupplier;
  */
 public final class StreamingExecutor implements ResourceUsage {
   private static final long IDLE_WAIT_MILLIS = 50;
+  /**
+   * How long a task may wait for CPUs held by tasks that keep going (actors working through bundle
+   * after bundle) before those are asked to end: each such switch leaves a CPU idle for a scheduling
+   * turn or two, so small tasks (a key extraction, a combine merging partial sums) are let gather
+   * rather than stop the actors one bundle at a time.
+   */
+  private static final long CPU_WAIT_BEFORE_HOLDERS_YIELD_NANOS = 500_000_000L;
   private static final long WORKER_SHUTDOWN_SECONDS = 30;
   private static final long IDLE_THREAD_KEEP_ALIVE_SECONDS = 30;
 
@@ -100,6 +108,9 @@ public final class StreamingExecutor implements ResourceUsage {
       ops.add(state);
       if (state.op instanceof HoldsResources) {
         holders.add(state);
+      }
+      if (state.op instanceof RequestsTurns requester) {
+        requester.turnsBy(() -> completions.offer(Completion.WAKE_UP));
       }
     }
     for (Topology.Edge edge : topology.edges()) {
@@ -319,6 +330,7 @@ public final class StreamingExecutor implements ResourceUsage {
       if (!state.finished) {
         HoldsResources holder = (HoldsResources) state.op;
         try {
+          holder.cpusWantedElsewhere(state.running > 0 && othersWaitedForCpus(state, now));
           changed |= holder.rescale(state.grants, now);
         } catch (RuntimeException e) {
           throw new OperatorFailedException(state.op.name(), e);
@@ -473,10 +485,55 @@ public final class StreamingExecutor implements ResourceUsage {
         }
       }
       if (best == null || !submit(best)) {
+        noteWhoWaitsForCpus();
         return dispatched;
       }
       dispatched = true;
     }
+  }
+
+  private void noteWhoWaitsForCpus() {
+    long now = clock.getAsLong();
+    for (OpState state : ops) {
+      if (isRunnable(state) && waitsOnlyForCpus(state)) {
+        if (state.waitingForCpusSinceNanos < 0) {
+          state.waitingForCpusSinceNanos = now;
+        }
+      } else {
+        state.waitingForCpusSinceNanos = -1;
+      }
+    }
+  }
+
+  /**
+   * Whether an operator other than {@code holder} has waited long enough for CPUs that running tasks
+   * hold, and would get what the holder frees: it ranks first (see {@link #ranksBefore}).
+   */
+  private boolean othersWaitedForCpus(OpState holder, long now) {
+    for (OpState state : ops) {
+      if (state != holder && state.waitingForCpusSinceNanos >= 0 && ranksBefore(state, holder)
+          && now - state.waitingForCpusSinceNanos >= CPU_WAIT_BEFORE_HOLDERS_YIELD_NANOS) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the operator would start a task but for the CPUs running tasks hold. */
+  private boolean waitsOnlyForCpus(OpState state) {
+    if (resourceBudget.canStartTask(state)) {
+      return false;
+    }
+    ExecutionResources withoutCpus = new ExecutionResources(0, inUse.gpus(), inUse.memoryBytes());
+    if (!withoutCpus.add(state.op.taskResources()).fitsWithin(config.limits())) {
+      return false;
+    }
+    for (BackpressurePolicy policy : config.policies()) {
+      if (!policy.canStartTask(state)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Liveness: with nothing running, let the most downstream runnable operator go. */
@@ -545,6 +602,7 @@ public final class StreamingExecutor implements ResourceUsage {
       return false;
     }
     state.running++;
+    state.waitingForCpusSinceNanos = -1; // it got them: a wait for the next task starts afresh
     runningTasks++;
     inUse = inUse.add(state.op.taskResources());
     runOnWorker(state, task);
@@ -669,6 +727,8 @@ public final class StreamingExecutor implements ResourceUsage {
     /** Each consumer once, for byte accounting: a consumer wired twice holds its queue once. */
     final List<OpState> distinctDownstream = new ArrayList<>();
     final List<OpState> dependents = new ArrayList<>();
+    /** Since when its next task has waited only for CPUs that running tasks hold; -1 while it does not. */
+    long waitingForCpusSinceNanos = -1;
     /** Per limited output port, the rows still wanted (see Topology.limitOutput). */
     final Map<Integer, Long> rowsWanted = new HashMap<>();
     long queuedBytes;

@@ -180,6 +180,79 @@ class StreamingExecutorActorPoolTest {
     assertTrue(sizes.stream().allMatch(n -> n <= 256), sizes.toString());
   }
 
+  @Test
+  void eachBundlesOutputFlowsOnWhileTheActorsTaskKeepsGoing() throws Exception {
+    // Up to 4 bundles in flight per actor: one task runs them back to back. The third waits until
+    // the step after the pool has seen output, which it can only if finished bundles leave at once.
+    CountDownLatch nextSawOutput = new CountDownLatch(1);
+    AtomicInteger bundles = new AtomicInteger();
+    Runnable eachBundle = () -> {
+      if (bundles.incrementAndGet() == 3) {
+        assertTrue(await(nextSawOutput), "the first bundles' output reached the next step");
+      }
+    };
+    List<Integer> out = runPoolThenNext(100, new ActorPoolConfig(1, 1, 1, 4), eachBundle, nextSawOutput::countDown, 2);
+    assertEquals(sorted(range(0, 100)), sorted(out));
+  }
+
+  @Test
+  void anActorThatKeepsItsCpuBusyLetsItGoToAStepThatWaitsForOne() throws Exception {
+    // One CPU, held by the actor's task for as long as bundles are handed over to it: 100 bundles
+    // of 20 ms. The next step must get the CPU long before the actor's input runs out.
+    AtomicInteger bundles = new AtomicInteger();
+    AtomicInteger bundlesBeforeNextRan = new AtomicInteger(-1);
+    List<Integer> out = runPoolThenNext(1_000, ActorPoolConfig.of(1, 1), bundles::incrementAndGet,
+        () -> bundlesBeforeNextRan.compareAndSet(-1, bundles.get()), 1);
+    assertEquals(sorted(range(0, 1_000)), sorted(out));
+    // It may wait half a second (25 bundles) before the actor is asked to let go.
+    assertTrue(bundlesBeforeNextRan.get() < 75, "the next step first ran after " + bundlesBeforeNextRan + " of 100 bundles");
+  }
+
+  /**
+   * source → a one-actor pool passing bundles of 10 rows on, each after 20 ms (time for the next
+   * bundle to be handed over, so its task goes on) and {@code eachBundle} → a step on tasks that
+   * calls {@code eachBlock} → sink, with {@code cpus} CPUs; returns what reached the sink.
+   */
+  private static List<Integer> runPoolThenNext(int rows, ActorPoolConfig pool, Runnable eachBundle,
+      Runnable eachBlock, double cpus) throws Exception {
+    ActorFactory passOn = (index, devices) -> new Actor() {
+      @Override
+      public List<OutputBlock> apply(List<Block> bundle) throws Exception {
+        Thread.sleep(20);
+        eachBundle.run();
+        return bundle.stream().map(block -> new OutputBlock(0, block)).toList();
+      }
+
+      @Override
+      public void close() {}
+    };
+    BlockFunction next = input -> {
+      eachBlock.run();
+      return List.of(new OutputBlock(0, input));
+    };
+    Topology topology = new Topology();
+    int source = topology.add(new SourceOperator("source", split(range(0, rows), 1, 10, rows / 10), 1));
+    int poolId = topology.add(new ActorPoolOperator("pool", passOn, pool, ExecutionResources.cpus(1),
+        new Bundling(1, 10), NO_DOWNSCALE_DELAY));
+    int nextId = topology.add(new MapOperator("next", next, 1));
+    CollectingSink sink = new CollectingSink("sink");
+    int sinkId = topology.add(sink);
+    topology.connect(source, 0, poolId);
+    topology.connect(poolId, 0, nextId);
+    topology.connect(nextId, 0, sinkId);
+    new StreamingExecutor(topology, config(ExecutionResources.cpus(cpus))).start().get(15, SECONDS);
+    return elements(sink);
+  }
+
+  private static boolean await(CountDownLatch latch) {
+    try {
+      return latch.await(10, SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   private static ExecutorConfig config(ExecutionResources limits) {
     return new ExecutorConfig(limits, List.of(new ConcurrencyCapPolicy()), "test");
   }
