@@ -15,12 +15,14 @@ import org.apache.beam.sdk.options.PipelineOptions;
 /**
  * A 4x expansion feeding a slow consumer, the intermediate data several times the heap: run on
  * SluiceRunner, FlinkRunner and DirectRunner, each in a JVM of its own with the given heap, plus
- * SluiceRunner with a large heap for comparison. Prints wall time against the physical limit
- * (consumer work / cores), the peak heap kept alive (largest occupancy after a collection), and
- * whether the run ran out of memory.
+ * SluiceRunner with a large heap for comparison, and the same work hand-written with no framework
+ * ({@code loop}: each record expanded and consumed at once, on all cores), which shows how near the
+ * limit the work itself comes here. Prints wall time against the physical limit (consumer work /
+ * cores), the peak heap kept alive (largest occupancy after a collection), and whether the run ran
+ * out of memory.
  *
  * <p>Usage: {@code MemoryBenchmark [--records=500000] [--consumeMicros=20] [--heap=512m]
- * [--largeHeap=8g] [--runners=sluice,flink,direct] [--scale=10] [--timeoutSeconds=600]}. With
+ * [--largeHeap=8g] [--runners=loop,sluice,flink,direct] [--scale=10] [--timeoutSeconds=600]}. With
  * {@code --scale=K} SluiceRunner also runs K times the records at the same heap.
  */
 public final class MemoryBenchmark {
@@ -152,7 +154,17 @@ public final class MemoryBenchmark {
     System.exit(0);
   }
 
-  private static long runOnce(Arguments args, MemoryPipeline.Shape shape, int cores, String runId) {
+  private static long runOnce(Arguments args, MemoryPipeline.Shape shape, int cores, String runId)
+      throws InterruptedException {
+    if (args.runner.equals("loop")) {
+      long start = System.nanoTime();
+      long checksum = MemoryPipeline.handWrittenLoop(shape, cores);
+      long nanos = System.nanoTime() - start;
+      if (checksum != shape.expectedChecksum()) {
+        throw new IllegalStateException("the loop's checksum " + checksum + " is not " + shape.expectedChecksum());
+      }
+      return nanos;
+    }
     PipelineOptions options = Runners.optionsFor(args.runner, args.pipelineArgs).orElseThrow(
         () -> new IllegalStateException(args.runner + " is not available"));
     long nanos = TimedRuns.runToDone(MemoryPipeline.build(options, shape, cores, runId));
@@ -172,7 +184,7 @@ public final class MemoryBenchmark {
     long consumeMicros = 20;
     String heap = "512m";
     String largeHeap = "8g";
-    List<String> runners = List.of("sluice", "flink", "direct");
+    List<String> runners = List.of("loop", "sluice", "flink", "direct");
     String runner;
     int scale = 1;
     long timeoutSeconds = 600;

@@ -1,6 +1,8 @@
 package io.sluice.benchmarks;
 
 import io.sluice.runner.ActorPoolHint;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -54,6 +56,39 @@ final class MemoryPipeline {
     return pipeline;
   }
 
+  /**
+   * The same work with no framework, on {@code threads} threads: each makes a record, expands it
+   * and consumes the expansions at once, so nothing outlives its iteration. How near the limit the
+   * work itself can come on this machine (the expansion's allocation and garbage count against it).
+   * Returns the checksum.
+   */
+  static long handWrittenLoop(Shape shape, int threads) throws InterruptedException {
+    long[] partials = new long[threads];
+    List<Thread> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int thread = t;
+      // Each thread owns its slot; Thread.join() makes the write visible to us afterwards.
+      Thread worker = new Thread(() -> {
+        long sum = 0;
+        for (long i = thread; i < shape.records(); i += threads) {
+          byte[] record = MakeRecordFn.make(i, shape.recordBytes());
+          for (int k = 0; k < shape.fanOut(); k++) {
+            sum += ConsumeFn.consume(ExpandFn.expand(record, k, shape.expandedBytes()), shape.consumeMicros());
+          }
+        }
+        partials[thread] = sum;
+      }, "memory-loop-" + t);
+      workers.add(worker);
+      worker.start();
+    }
+    long checksum = 0;
+    for (int t = 0; t < threads; t++) {
+      workers.get(t).join();
+      checksum += partials[t];
+    }
+    return checksum;
+  }
+
   /** A record of {@code bytes} bytes whose first 8 carry its number. */
   static final class MakeRecordFn extends DoFn<Long, byte[]> {
     private final int bytes;
@@ -64,9 +99,13 @@ final class MemoryPipeline {
 
     @ProcessElement
     public void process(@Element Long i, OutputReceiver<byte[]> out) {
+      out.output(make(i, bytes));
+    }
+
+    static byte[] make(long i, int bytes) {
       byte[] record = new byte[bytes];
       putLong(record, 0, i);
-      out.output(record);
+      return record;
     }
   }
 
@@ -83,11 +122,15 @@ final class MemoryPipeline {
     @ProcessElement
     public void process(@Element byte[] record, OutputReceiver<byte[]> out) {
       for (int k = 0; k < fanOut; k++) {
-        byte[] expanded = new byte[bytes];
-        System.arraycopy(record, 0, expanded, 0, Math.min(record.length, bytes));
-        expanded[bytes - 1] = (byte) k;
-        out.output(expanded);
+        out.output(expand(record, k, bytes));
       }
+    }
+
+    static byte[] expand(byte[] record, int k, int bytes) {
+      byte[] expanded = new byte[bytes];
+      System.arraycopy(record, 0, expanded, 0, Math.min(record.length, bytes));
+      expanded[bytes - 1] = (byte) k;
+      return expanded;
     }
   }
 
@@ -106,11 +149,15 @@ final class MemoryPipeline {
 
     @ProcessElement
     public void process(@Element byte[] record, OutputReceiver<Long> out) {
+      out.output(consume(record, micros));
+    }
+
+    static long consume(byte[] record, long micros) {
       long end = System.nanoTime() + micros * 1_000;
       while (System.nanoTime() < end) {
         Thread.onSpinWait();
       }
-      out.output(digest(getLong(record, 0), record[record.length - 1], record.length));
+      return digest(getLong(record, 0), record[record.length - 1], record.length);
     }
 
     static long digest(long i, int k, int length) {
