@@ -82,9 +82,9 @@ public interface SluicePipelineOptions extends PipelineOptions {
 
   void setMaxQueuedBytesPerOperator(long bytes);
 
-  @Description("Whether steps that take columnar batches (MapBatches over Arrow) pass them to such a next "
-      + "step as they are. false makes them rows in between, as other runners do: to compare, or to rule "
-      + "the hand-off out while debugging a UDF.")
+  @Description("Whether steps that can take columnar batches (MapBatches over Arrow) run on batches they "
+      + "gather themselves, passing them as they are to a next such step. false makes them batch rows "
+      + "and return rows, as other runners do: to compare, or to rule the hand-off out while debugging a UDF.")
   @Default.Boolean(true)
   boolean isColumnarHandoff();
 

@@ -11,7 +11,7 @@ import io.sluice.runner.engine.resource.ExecutionResources;
  * @param batchSize the batch size a BatchSizeHint declared; 1 without one
  * @param maxConcurrency tasks that may run at once (Beam's max_active_bundles_per_worker hint); 0: no cap
  * @param columnar whether it can take whole columnar batches ({@code ColumnarDoFn}); the plan runs it so
- *     where a neighbour can too
+ *     unless the run turns columnar batches off
  */
 public record Execution(ExecutionResources resources, ActorPoolConfig actorPool, int batchSize, int maxConcurrency,
     boolean columnar) {

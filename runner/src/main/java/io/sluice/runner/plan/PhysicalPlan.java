@@ -31,7 +31,8 @@ public final class PhysicalPlan {
   /**
    * Fusion choices a run may turn off, and what they depend on.
    *
-   * @param columnarHandoff whether steps that take columnar batches pass them on as they are
+   * @param columnarHandoff whether steps that can take columnar batches run on them, passing them on
+   *     as they are to a next such step
    * @param tasksOnActorPools whether task steps next to a CPU actor pool that can use every CPU run
    *     on its actors (see {@link #tasksLeadingIntoActorPools})
    * @param runCpus the CPUs the run has
@@ -48,12 +49,11 @@ public final class PhysicalPlan {
 
   public static PhysicalPlan fuse(LogicalPlan logical, Rules rules) {
     PhysicalPlan plan = new PhysicalPlan(rules);
-    Links links = Links.of(logical);
     if (rules.columnarHandoff()) {
-      plan.columnarSteps.addAll(columnarChains(logical, links));
+      plan.columnarSteps.addAll(columnarSteps(logical));
     }
     if (rules.tasksOnActorPools()) {
-      plan.onReadersActors.putAll(plan.tasksLeadingIntoActorPools(logical, links));
+      plan.onReadersActors.putAll(plan.tasksLeadingIntoActorPools(logical, Links.of(logical)));
     }
     for (TransformSpec spec : logical.specs()) {
       plan.place(spec);
@@ -196,26 +196,19 @@ public final class PhysicalPlan {
   }
 
   /**
-   * The steps that run on columnar batches: those that can ({@code Execution.columnar}) and pass
-   * their output to, or take their input from, another that can, as its only reader. Such a pair
-   * hands batches on without making rows of them, in a stage or, where fusion stops, across a
-   * queue. A step with no such neighbour runs on elements: it would convert rows to columns and
-   * back all the same.
+   * The steps that run on columnar batches: every one that can ({@code Execution.columnar}). It
+   * gathers its input into batches itself, whatever came before, and hands what it returns as it
+   * is to a next step that also takes batches and is the only reader (in its stage, or across a
+   * queue: see {@link #keepColumnsBetweenColumnarSteps}); otherwise its output becomes elements.
    */
-  private static Set<TransformSpec> columnarChains(LogicalPlan logical, Links links) {
-    Set<TransformSpec> chained = new HashSet<>();
+  private static Set<TransformSpec> columnarSteps(LogicalPlan logical) {
+    Set<TransformSpec> columnar = new HashSet<>();
     for (TransformSpec spec : logical.specs()) {
-      if (!spec.execution().columnar()) {
-        continue;
-      }
-      PCollection<?> input = spec.inputs().get(0);
-      TransformSpec producer = links.producers().get(input);
-      if (producer != null && producer.execution().columnar() && links.readers(input).size() == 1) {
-        chained.add(producer);
-        chained.add(spec);
+      if (spec.execution().columnar()) {
+        columnar.add(spec);
       }
     }
-    return chained;
+    return columnar;
   }
 
   /**

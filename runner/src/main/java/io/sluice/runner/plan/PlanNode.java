@@ -87,7 +87,7 @@ public final class PlanNode {
 
   /**
    * Specs that run on whole columnar batches ({@code ColumnarDoFn}) rather than element by element:
-   * each passes its batches as they are to a neighbour that also takes them.
+   * each passes what it returns as it is to a next such spec that is its collection's only reader.
    */
   public Set<TransformSpec> columnarSpecs() {
     return columnarSpecs;
