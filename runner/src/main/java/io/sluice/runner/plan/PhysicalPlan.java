@@ -4,10 +4,8 @@ import io.sluice.runner.engine.actor.ActorPoolConfig;
 import io.sluice.runner.engine.resource.ExecutionResources;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 
@@ -23,7 +21,6 @@ public final class PhysicalPlan {
   private final Map<PCollection<?>, PlanNode> producerOf = new HashMap<>();
   private final Map<PCollection<?>, List<PCollection<?>>> flattened = new HashMap<>();
   private final Map<PCollection<?>, PlanNode> materializations = new HashMap<>();
-  private final Set<TransformSpec> columnarSteps = new HashSet<>();
   /** Task steps run on the actors of the pool step they feed, with that step's execution. */
   private final Map<TransformSpec, Execution> onReadersActors = new HashMap<>();
   private final Rules rules;
@@ -49,9 +46,6 @@ public final class PhysicalPlan {
 
   public static PhysicalPlan fuse(LogicalPlan logical, Rules rules) {
     PhysicalPlan plan = new PhysicalPlan(rules);
-    if (rules.columnarHandoff()) {
-      plan.columnarSteps.addAll(columnarSteps(logical));
-    }
     if (rules.tasksOnActorPools()) {
       plan.onReadersActors.putAll(plan.tasksLeadingIntoActorPools(logical, Links.of(logical)));
     }
@@ -79,19 +73,20 @@ public final class PhysicalPlan {
       flattened.put(flatten.output(), flatten.inputs());
       return;
     }
+    Execution execution = executionOf(spec);
     PlanNode node;
-    if (spec.elementWise() && canJoinProducer(spec)) {
+    if (spec.elementWise() && canJoinProducer(spec, execution)) {
       node = producerOf.get(spec.inputs().get(0));
     } else {
       List<Integer> prerequisites = new ArrayList<>();
       for (PCollectionView<?> view : spec.sideInputs()) {
         prerequisites.add(materialize(view.getPCollection()).id());
       }
-      node = newNode(kindOf(spec), spec.inputs().isEmpty() ? null : spec.inputs().get(0), executionOf(spec));
+      node = newNode(kindOf(spec), spec.inputs().isEmpty() ? null : spec.inputs().get(0), execution);
       node.prerequisites().addAll(prerequisites);
     }
     node.specs().add(spec);
-    if (columnarSteps.contains(spec)) {
+    if (runsOnColumns(spec)) {
       node.columnarSpecs().add(spec);
     }
     for (PCollection<?> output : outputsOf(spec)) {
@@ -109,9 +104,8 @@ public final class PhysicalPlan {
    * would only add a queue between it and its producer. Task steps chosen to run on a pool's actors
    * (see {@link #tasksLeadingIntoActorPools}) count as steps on that pool.
    */
-  private boolean canJoinProducer(TransformSpec spec) {
+  private boolean canJoinProducer(TransformSpec spec, Execution execution) {
     PlanNode producer = producerOf.get(spec.inputs().get(0));
-    Execution execution = executionOf(spec);
     boolean readsSideInputs = !spec.sideInputs().isEmpty();
     boolean wantsWholeBatchBundles = execution.batchSize() > 1 && execution.runsOnActors();
     return producer != null
@@ -196,19 +190,14 @@ public final class PhysicalPlan {
   }
 
   /**
-   * The steps that run on columnar batches: every one that can ({@code Execution.columnar}). It
-   * gathers its input into batches itself, whatever came before, and hands what it returns as it
-   * is to a next step that also takes batches and is the only reader (in its stage, or across a
-   * queue: see {@link #keepColumnsBetweenColumnarSteps}); otherwise its output becomes elements.
+   * Whether the spec runs on columnar batches: every one that can ({@code Execution.columnar}),
+   * unless the run turns that off. It gathers its input into batches itself, whatever came before,
+   * and hands what it returns as it is to a next step that also takes batches and is the only
+   * reader (in its stage, or across a queue: see {@link #keepColumnsBetweenColumnarSteps});
+   * otherwise its output becomes elements.
    */
-  private static Set<TransformSpec> columnarSteps(LogicalPlan logical) {
-    Set<TransformSpec> columnar = new HashSet<>();
-    for (TransformSpec spec : logical.specs()) {
-      if (spec.execution().columnar()) {
-        columnar.add(spec);
-      }
-    }
-    return columnar;
+  private boolean runsOnColumns(TransformSpec spec) {
+    return rules.columnarHandoff() && spec.execution().columnar();
   }
 
   /**

@@ -492,7 +492,11 @@ public final class StreamingExecutor implements ResourceUsage {
     }
   }
 
+  /** For {@link #othersWaitedForCpus}: only operators that hold resources (actor pools) are asked. */
   private void noteWhoWaitsForCpus() {
+    if (holders.isEmpty()) {
+      return;
+    }
     long now = clock.getAsLong();
     for (OpState state : ops) {
       if (isRunnable(state) && waitsOnlyForCpus(state)) {
@@ -525,15 +529,7 @@ public final class StreamingExecutor implements ResourceUsage {
       return false;
     }
     ExecutionResources withoutCpus = new ExecutionResources(0, inUse.gpus(), inUse.memoryBytes());
-    if (!withoutCpus.add(state.op.taskResources()).fitsWithin(config.limits())) {
-      return false;
-    }
-    for (BackpressurePolicy policy : config.policies()) {
-      if (!policy.canStartTask(state)) {
-        return false;
-      }
-    }
-    return true;
+    return withoutCpus.add(state.op.taskResources()).fitsWithin(config.limits()) && configuredPoliciesAllow(state);
   }
 
   /** Liveness: with nothing running, let the most downstream runnable operator go. */
@@ -571,9 +567,10 @@ public final class StreamingExecutor implements ResourceUsage {
   }
 
   private boolean policiesAllow(OpState state) {
-    if (!resourceBudget.canStartTask(state)) {
-      return false;
-    }
+    return resourceBudget.canStartTask(state) && configuredPoliciesAllow(state);
+  }
+
+  private boolean configuredPoliciesAllow(OpState state) {
     for (BackpressurePolicy policy : config.policies()) {
       if (!policy.canStartTask(state)) {
         return false;
