@@ -9,6 +9,9 @@ public final class OperatorStats {
   private long tasks;
   private long taskNanos;
   private long maxTaskNanos;
+  /** When its first task started and its last one ended, from the start of the run; -1 before any. */
+  private long firstTaskStartNanos = -1;
+  private long lastTaskEndNanos = -1;
   private long rowsIn;
   private long blocksOut;
   private long rowsOut;
@@ -21,7 +24,12 @@ public final class OperatorStats {
     this.name = name;
   }
 
-  void taskFinished(long nanos) {
+  /** @param startedNanos when the task started, from the start of the run */
+  void taskFinished(long startedNanos, long nanos) {
+    if (firstTaskStartNanos < 0 || startedNanos < firstTaskStartNanos) {
+      firstTaskStartNanos = startedNanos;
+    }
+    lastTaskEndNanos = Math.max(lastTaskEndNanos, startedNanos + nanos);
     tasks++;
     taskNanos += nanos;
     maxTaskNanos = Math.max(maxTaskNanos, nanos);
@@ -96,9 +104,10 @@ public final class OperatorStats {
   public String summary() {
     double taskSeconds = taskNanos / 1e9;
     return String.format(
-        "%s: %d tasks (%.3f s total, mean %.1f ms, max %.1f ms); in %d rows; out %d blocks, %d rows, %s; "
+        "%s: %d tasks (%.3f s total, mean %.1f ms, max %.1f ms)%s; in %d rows; out %d blocks, %d rows, %s; "
             + "peak queued in %s",
         name, tasks, taskSeconds, tasks == 0 ? 0.0 : taskNanos / 1e6 / tasks, maxTaskNanos / 1e6,
+        tasks == 0 ? "" : String.format(", active %.1f-%.1f ms", firstTaskStartNanos / 1e6, lastTaskEndNanos / 1e6),
         rowsIn, blocksOut, rowsOut, bytes(bytesOut), bytes(peakQueuedBytes))
         + (peakWorkers > 0 ? "; peak actors " + peakWorkers : "")
         + (stoppedEarly ? "; stopped early (a limit downstream was reached)" : "");

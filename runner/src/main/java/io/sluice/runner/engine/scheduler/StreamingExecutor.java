@@ -232,7 +232,7 @@ public final class StreamingExecutor implements ResourceUsage {
       spillWritten(state, write, completion.error);
       return;
     }
-    state.stats.taskFinished(completion.nanos);
+    state.stats.taskFinished(completion.startedNanos - startNanos, completion.nanos);
     state.running--;
     runningTasks--;
     inUse = inUse.subtract(state.op.taskResources());
@@ -616,7 +616,7 @@ public final class StreamingExecutor implements ResourceUsage {
       } catch (Throwable t) {
         error = t;
       }
-      completions.offer(new Completion(state, task, error, System.nanoTime() - started));
+      completions.offer(new Completion(state, task, error, started, System.nanoTime() - started));
     });
   }
 
@@ -707,8 +707,8 @@ public final class StreamingExecutor implements ResourceUsage {
     };
   }
 
-  private record Completion(OpState op, Task task, Throwable error, long nanos) {
-    static final Completion WAKE_UP = new Completion(null, null, null, 0);
+  private record Completion(OpState op, Task task, Throwable error, long startedNanos, long nanos) {
+    static final Completion WAKE_UP = new Completion(null, null, null, 0, 0);
   }
 
   /** The executor's bookkeeping for one operator; touched only by the scheduling thread. */
