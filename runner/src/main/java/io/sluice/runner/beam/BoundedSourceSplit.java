@@ -26,14 +26,21 @@ final class BoundedSourceSplit implements ElementFeed {
   /** A chunk's output, in target-sized blocks, beyond which it ends whatever its row count. */
   private static final int MAX_CHUNK_OUTPUT_BLOCKS = 4;
   /**
-   * A chunk also ends after this long if its records are slow to process (a stage fused into the
-   * read spends long on each), so that the stage hands its output on early and often: consumers
-   * (a GPU stage) start within milliseconds, not after a whole chunk. Cheap records are read in
-   * whole chunks, on one thread, however slow a cold JVM makes the first few: the time per record
-   * is averaged over the chunk, leaving out strides during which classes were loaded (a cold
-   * start, not evidence of slow records).
+   * A chunk also ends after at most this long, so that a stage fused into the read hands its output on
+   * early and often: consumers (a GPU stage) start within milliseconds, not after a whole chunk
+   * (65,536 records of 20 us each held the first output back for 0.4 s). Cheap records fill a
+   * whole chunk well within it. Only records that are slow to process make the rest of the split
+   * worth sharing (see splitRemainder), however slow a cold JVM makes the first few: the time per
+   * record is averaged over the chunk, leaving out strides during which classes were loaded (a
+   * cold start, not evidence of slow records).
    */
   private static final long MAX_CHUNK_NANOS = 20_000_000L;
+  /**
+   * The time limit of a split's first chunk, doubled for each next one up to MAX_CHUNK_NANOS: a
+   * consumer waiting at the start of a run (a GPU with nothing queued yet) gets its first input
+   * after a few milliseconds, and steady deliveries while nothing is buffered ahead of it.
+   */
+  private static final long FIRST_CHUNK_NANOS = 2_000_000L;
   /** Records per clock reading, and the average time per record that counts as slow. */
   private static final int CLOCK_STRIDE = 16;
   private static final long SLOW_RECORD_NANOS = 50_000L;
@@ -45,8 +52,9 @@ final class BoundedSourceSplit implements ElementFeed {
   private final String transform;
   private BoundedSource.BoundedReader<?> reader;
   private boolean done;
-  /** The last chunk ended on MAX_CHUNK_NANOS: records here are slow to process, worth sharing. */
+  /** The last chunk ended on its time limit with slow records: worth sharing. */
   private boolean lastChunkTimedOut;
+  private long chunkNanos = FIRST_CHUNK_NANOS;
 
   BoundedSourceSplit(BoundedSource<?> source, Coder<?> coder, String transform, OperatorContext context) {
     this.context = context;
@@ -85,7 +93,8 @@ final class BoundedSourceSplit implements ElementFeed {
       long maxOutputBytes = context.blockSize().bytes() * MAX_CHUNK_OUTPUT_BLOCKS;
       long read = 0;
       long strideStart = System.nanoTime();
-      long deadline = strideStart + MAX_CHUNK_NANOS;
+      long deadline = strideStart + chunkNanos;
+      chunkNanos = Math.min(MAX_CHUNK_NANOS, chunkNanos * 2);
       long classesLoaded = CLASS_LOADING.getTotalLoadedClassCount();
       long warmNanos = 0;
       long warmRecords = 0;
@@ -111,8 +120,8 @@ final class BoundedSourceSplit implements ElementFeed {
             }
             classesLoaded = loaded;
           }
-          if (now - deadline > 0 && warmRecords > 0 && warmNanos >= warmRecords * SLOW_RECORD_NANOS) {
-            lastChunkTimedOut = true;
+          if (now - deadline > 0) {
+            lastChunkTimedOut = warmRecords > 0 && warmNanos >= warmRecords * SLOW_RECORD_NANOS;
             break;
           }
           if (read % (CLOCK_STRIDE * 4) == 0 && outputBytes.getAsLong() >= maxOutputBytes) {

@@ -1,0 +1,120 @@
+package io.sluice.runner.beam;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.beam.runners.core.metrics.MetricsContainerImpl;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.io.CountingSource;
+import org.apache.beam.sdk.metrics.MetricsEnvironment;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class BoundedSourceSplitTest {
+
+  /** 16 blocks of 100 rows: a chunk of cheap records is 1,600 records. */
+  private static final BlockSize BLOCK = new BlockSize(100, 1L << 20);
+
+  private final OperatorContext context =
+      new OperatorContext(PipelineOptionsFactory.create(), new RunMetrics(), BLOCK, null);
+  private AutoCloseable metricsScope;
+
+  @BeforeEach
+  void countSourceMetricsSomewhere() {
+    // CountingSource counts the elements it reads; outside a container Beam logs an error.
+    metricsScope = MetricsEnvironment.scopedMetricsContainer(new MetricsContainerImpl("test"));
+  }
+
+  @AfterEach
+  void closeMetricsScope() throws Exception {
+    metricsScope.close();
+  }
+
+  private BoundedSourceSplit splitOf(long records) {
+    return new BoundedSourceSplit(CountingSource.upTo(records), VarLongCoder.of(), "Read", context);
+  }
+
+  /** Feeds one chunk into a sink that spends {@code micros} on each record; returns what it saw. */
+  private static List<Long> feedChunk(BoundedSourceSplit split, long micros) throws Exception {
+    List<Long> seen = new ArrayList<>();
+    split.feedChunk(element -> {
+      long end = System.nanoTime() + micros * 1_000;
+      while (System.nanoTime() < end) {
+        Thread.onSpinWait();
+      }
+      seen.add((Long) element.getValue());
+    }, () -> 0L);
+    return seen;
+  }
+
+  @Test
+  void cheapRecordsFillWholeChunks() throws Exception {
+    BoundedSourceSplit split = splitOf(10_000);
+    List<Integer> chunks = new ArrayList<>();
+
+    while (!split.isDone()) {
+      chunks.add(feedChunk(split, 0).size());
+      assertNull(split.splitRemainder(), "cheap records are not worth sharing");
+    }
+
+    assertEquals(10_000, chunks.stream().mapToInt(Integer::intValue).sum());
+    assertTrue(chunks.stream().allMatch(rows -> rows <= 1_600), chunks.toString());
+    // The first chunks may end on their short time limits in a cold JVM; later ones never do.
+    assertTrue(chunks.stream().filter(rows -> rows == 1_600).count() >= 3, chunks.toString());
+  }
+
+  @Test
+  void chunksOfRecordsThatTakeTimeEndEarlySoTheirOutputMovesOn() throws Exception {
+    // Records of 20 us, under the 50 us that counts as slow: a chunk of 1,600 would hold its
+    // output back for 32 ms; the first ends after about 2 ms, and the limit grows to 20 ms.
+    BoundedSourceSplit split = splitOf(10_000);
+    List<Integer> chunks = new ArrayList<>();
+
+    for (int i = 0; i < 5; i++) {
+      chunks.add(feedChunk(split, 20).size());
+      assertNull(split.splitRemainder(), "records under the slow threshold are not split off");
+    }
+
+    assertTrue(chunks.stream().allMatch(rows -> rows > 0 && rows < 1_600), chunks.toString());
+    assertTrue(chunks.get(0) < chunks.get(4), "the first chunk is the shortest: " + chunks);
+    long total = chunks.stream().mapToInt(Integer::intValue).sum();
+    while (!split.isDone()) {
+      total += feedChunk(split, 0).size();
+    }
+    assertEquals(10_000, total);
+  }
+
+  @Test
+  void slowRecordsAreSharedAndNothingIsLostOrReadTwice() throws Exception {
+    BoundedSourceSplit split = splitOf(2_000);
+    List<Long> slow = new ArrayList<>();
+    BoundedSourceSplit residual = null;
+
+    // A chunk whose strides all loaded classes (a cold JVM) is no evidence yet: a few may be needed.
+    for (int i = 0; i < 5 && residual == null; i++) {
+      slow.addAll(feedChunk(split, 100));
+      residual = split.splitRemainder();
+    }
+
+    assertNotNull(residual, "chunks of slow records that ran out of time share the rest");
+    Set<Long> seen = new HashSet<>(slow);
+    int reads = slow.size();
+    for (BoundedSourceSplit part : List.of(split, residual)) {
+      while (!part.isDone()) {
+        List<Long> chunk = feedChunk(part, 0);
+        reads += chunk.size();
+        seen.addAll(chunk);
+      }
+    }
+    assertEquals(2_000, reads);
+    assertEquals(2_000, seen.size());
+  }
+}
