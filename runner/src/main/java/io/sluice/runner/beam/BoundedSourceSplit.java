@@ -26,13 +26,14 @@ final class BoundedSourceSplit implements ElementFeed {
   /** A chunk's output, in target-sized blocks, beyond which it ends whatever its row count. */
   private static final int MAX_CHUNK_OUTPUT_BLOCKS = 4;
   /**
-   * A chunk also ends after at most this long, so that a stage fused into the read hands its output on
-   * early and often: consumers (a GPU stage) start within milliseconds, not after a whole chunk
-   * (65,536 records of 20 us each held the first output back for 0.4 s). Cheap records fill a
-   * whole chunk well within it. Only records that are slow to process make the rest of the split
-   * worth sharing (see splitRemainder), however slow a cold JVM makes the first few: the time per
-   * record is averaged over the chunk, leaving out strides during which classes were loaded (a
-   * cold start, not evidence of slow records).
+   * A chunk also ends after at most this long, so that a stage fused into the read hands its
+   * output on early and often: consumers (a GPU stage) start within milliseconds, not after a
+   * whole chunk (65,536 records of 20 us each held the first output back for 0.4 s). Cheap records
+   * fill a whole chunk well within it. Only records that are slow to process make the rest of the split
+   * worth sharing (see splitRemainder): records are slow when most of at least MIN_JUDGED_STRIDES
+   * of the chunk's strides were, leaving out strides during which classes were loaded (a cold
+   * start, not evidence of slow records), so that neither a cold JVM nor a stride or two stretched
+   * by a pause (GC, the OS) decides.
    */
   private static final long MAX_CHUNK_NANOS = 20_000_000L;
   /**
@@ -41,9 +42,10 @@ final class BoundedSourceSplit implements ElementFeed {
    * after a few milliseconds, and steady deliveries while nothing is buffered ahead of it.
    */
   private static final long FIRST_CHUNK_NANOS = 2_000_000L;
-  /** Records per clock reading, and the average time per record that counts as slow. */
+  /** Records per clock reading, and the time per record over a stride that makes it slow. */
   private static final int CLOCK_STRIDE = 16;
   private static final long SLOW_RECORD_NANOS = 50_000L;
+  private static final int MIN_JUDGED_STRIDES = 4;
   private static final ClassLoadingMXBean CLASS_LOADING = ManagementFactory.getClassLoadingMXBean();
 
   private final OperatorContext context;
@@ -96,8 +98,8 @@ final class BoundedSourceSplit implements ElementFeed {
       long deadline = strideStart + chunkNanos;
       chunkNanos = Math.min(MAX_CHUNK_NANOS, chunkNanos * 2);
       long classesLoaded = CLASS_LOADING.getTotalLoadedClassCount();
-      long warmNanos = 0;
-      long warmRecords = 0;
+      int warmStrides = 0;
+      int slowStrides = 0;
       lastChunkTimedOut = false;
       while (available) {
         sink.accept(WindowedValues.timestampedValueInGlobalWindow(reader.getCurrent(), reader.getCurrentTimestamp()));
@@ -110,18 +112,17 @@ final class BoundedSourceSplit implements ElementFeed {
           // Only a slow stride needs the class-loading check (a JVM call): a fast one counts as
           // warm either way, and cheap records then pay for one clock reading per stride.
           if (strideNanos < CLOCK_STRIDE * SLOW_RECORD_NANOS) {
-            warmNanos += strideNanos;
-            warmRecords += CLOCK_STRIDE;
+            warmStrides++;
           } else {
             long loaded = CLASS_LOADING.getTotalLoadedClassCount();
             if (loaded == classesLoaded) {
-              warmNanos += strideNanos;
-              warmRecords += CLOCK_STRIDE;
+              warmStrides++;
+              slowStrides++;
             }
             classesLoaded = loaded;
           }
           if (now - deadline > 0) {
-            lastChunkTimedOut = warmRecords > 0 && warmNanos >= warmRecords * SLOW_RECORD_NANOS;
+            lastChunkTimedOut = warmStrides >= MIN_JUDGED_STRIDES && slowStrides * 2 > warmStrides;
             break;
           }
           if (read % (CLOCK_STRIDE * 4) == 0 && outputBytes.getAsLong() >= maxOutputBytes) {
