@@ -26,22 +26,16 @@ final class BoundedSourceSplit implements ElementFeed {
   /** A chunk's output, in target-sized blocks, beyond which it ends whatever its row count. */
   private static final int MAX_CHUNK_OUTPUT_BLOCKS = 4;
   /**
-   * A chunk also ends after at most this long, so that a stage fused into the read hands its
-   * output on early and often: consumers (a GPU stage) start within milliseconds, not after a
-   * whole chunk (65,536 records of 20 us each held the first output back for 0.4 s). Cheap records
-   * fill a whole chunk well within it. Only records that are slow to process make the rest of the split
+   * A chunk also ends after this long, so that a stage fused into the read hands its output on
+   * early and often: consumers (a GPU stage) start within milliseconds, not after a whole chunk
+   * (65,536 records of 20 us each held the first output back for 0.4 s). Cheap records fill a
+   * whole chunk well within it. Only records that are slow to process make the rest of the split
    * worth sharing (see splitRemainder): records are slow when most of at least MIN_JUDGED_STRIDES
    * of the chunk's strides were, leaving out strides during which classes were loaded (a cold
    * start, not evidence of slow records), so that neither a cold JVM nor a stride or two stretched
    * by a pause (GC, the OS) decides.
    */
   private static final long MAX_CHUNK_NANOS = 20_000_000L;
-  /**
-   * The time limit of a split's first chunk, doubled for each next one up to MAX_CHUNK_NANOS: a
-   * consumer waiting at the start of a run (a GPU with nothing queued yet) gets its first input
-   * after a few milliseconds, and steady deliveries while nothing is buffered ahead of it.
-   */
-  private static final long FIRST_CHUNK_NANOS = 2_000_000L;
   /** Records per clock reading, and the time per record over a stride that makes it slow. */
   private static final int CLOCK_STRIDE = 16;
   private static final long SLOW_RECORD_NANOS = 50_000L;
@@ -56,7 +50,6 @@ final class BoundedSourceSplit implements ElementFeed {
   private boolean done;
   /** The last chunk ended on its time limit with slow records: worth sharing. */
   private boolean lastChunkTimedOut;
-  private long chunkNanos = FIRST_CHUNK_NANOS;
 
   BoundedSourceSplit(BoundedSource<?> source, Coder<?> coder, String transform, OperatorContext context) {
     this.context = context;
@@ -95,8 +88,7 @@ final class BoundedSourceSplit implements ElementFeed {
       long maxOutputBytes = context.blockSize().bytes() * MAX_CHUNK_OUTPUT_BLOCKS;
       long read = 0;
       long strideStart = System.nanoTime();
-      long deadline = strideStart + chunkNanos;
-      chunkNanos = Math.min(MAX_CHUNK_NANOS, chunkNanos * 2);
+      long deadline = strideStart + MAX_CHUNK_NANOS;
       long classesLoaded = CLASS_LOADING.getTotalLoadedClassCount();
       int warmStrides = 0;
       int slowStrides = 0;

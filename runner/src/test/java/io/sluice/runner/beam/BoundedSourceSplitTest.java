@@ -67,24 +67,23 @@ class BoundedSourceSplitTest {
 
     assertEquals(10_000, chunks.stream().mapToInt(Integer::intValue).sum());
     assertTrue(chunks.stream().allMatch(rows -> rows <= 1_600), chunks.toString());
-    // The first chunks may end on their short time limits in a cold JVM; later ones never do.
-    assertTrue(chunks.stream().filter(rows -> rows == 1_600).count() >= 3, chunks.toString());
+    // A cold JVM may make the first chunk end on its time limit; the others are whole.
+    assertTrue(chunks.stream().filter(rows -> rows == 1_600).count() >= 5, chunks.toString());
   }
 
   @Test
   void chunksOfRecordsThatTakeTimeEndEarlySoTheirOutputMovesOn() throws Exception {
     // Records of 20 us, under the 50 us that counts as slow: a chunk of 1,600 would hold its
-    // output back for 32 ms; the first ends after about 2 ms, and the limit grows to 20 ms.
+    // output back for 32 ms; it ends after 20 ms.
     BoundedSourceSplit split = splitOf(10_000);
     List<Integer> chunks = new ArrayList<>();
 
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < 3; i++) {
       chunks.add(feedChunk(split, 20).size());
       assertNull(split.splitRemainder(), "records under the slow threshold are not split off");
     }
 
     assertTrue(chunks.stream().allMatch(rows -> rows > 0 && rows < 1_600), chunks.toString());
-    assertTrue(chunks.get(0) < chunks.get(4), "the first chunk is the shortest: " + chunks);
     long total = chunks.stream().mapToInt(Integer::intValue).sum();
     while (!split.isDone()) {
       total += feedChunk(split, 0).size();
@@ -98,8 +97,8 @@ class BoundedSourceSplitTest {
     List<Long> slow = new ArrayList<>();
     BoundedSourceSplit residual = null;
 
-    // A chunk whose strides all loaded classes (a cold JVM) is no evidence yet: a few may be needed.
-    for (int i = 0; i < 5 && residual == null; i++) {
+    // A chunk whose strides loaded classes (a cold JVM) is no evidence: another may be needed.
+    for (int i = 0; i < 3 && residual == null; i++) {
       slow.addAll(feedChunk(split, 100));
       residual = split.splitRemainder();
     }
