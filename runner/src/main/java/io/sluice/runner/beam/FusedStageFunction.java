@@ -208,10 +208,9 @@ final class FusedStageFunction implements BlockFunction {
     void accept(ColumnarRows batch) throws Exception;
   }
 
-  private interface Node {
+  /** A step of the stage; it takes elements itself, so a producer calls it with no hop in between. */
+  private interface Node extends ElementSink {
     void start();
-
-    void accept(WindowedValue<Object> element);
 
     void finish();
 
@@ -243,7 +242,7 @@ final class FusedStageFunction implements BlockFunction {
             created = spec instanceof ParDoSpec parDo ? new ParDoNode(parDo, this) : new WindowAssignNode((WindowAssignSpec) spec, this);
           }
           nodes.add(created);
-          consumers.computeIfAbsent(spec.inputs().get(0), pc -> new ArrayList<>()).add(created::accept);
+          consumers.computeIfAbsent(spec.inputs().get(0), pc -> new ArrayList<>()).add(created);
         }
         List<PCollection<?>> ports = node.outputs();
         for (int port = 0; port < ports.size(); port++) {
