@@ -26,20 +26,17 @@ final class BoundedSourceSplit implements ElementFeed {
   /** A chunk's output, in target-sized blocks, beyond which it ends whatever its row count. */
   private static final int MAX_CHUNK_OUTPUT_BLOCKS = 4;
   /**
-   * A chunk also ends after this long, so that a stage fused into the read hands its output on
-   * early and often: consumers (a GPU stage) start within milliseconds, not after a whole chunk
-   * (65,536 records of 20 us each held the first output back for 0.4 s). Cheap records fill a
-   * whole chunk well within it. Only records that are slow to process make the rest of the split
-   * worth sharing (see splitRemainder): records are slow when most of at least MIN_JUDGED_STRIDES
-   * of the chunk's strides were, leaving out strides during which classes were loaded (a cold
-   * start, not evidence of slow records), so that neither a cold JVM nor a stride or two stretched
-   * by a pause (GC, the OS) decides.
+   * A chunk also ends after this long if its records are slow to process (a stage fused into the
+   * read spends long on each), so that the stage hands its output on early and often: consumers
+   * (a GPU stage) start within milliseconds, not after a whole chunk. Cheap records are read in
+   * whole chunks, on one thread, however slow a cold JVM makes the first few: the time per record
+   * is averaged over the chunk, leaving out strides during which classes were loaded (a cold
+   * start, not evidence of slow records).
    */
   private static final long MAX_CHUNK_NANOS = 20_000_000L;
-  /** Records per clock reading, and the time per record over a stride that makes it slow. */
+  /** Records per clock reading, and the average time per record that counts as slow. */
   private static final int CLOCK_STRIDE = 16;
   private static final long SLOW_RECORD_NANOS = 50_000L;
-  private static final int MIN_JUDGED_STRIDES = 4;
   private static final ClassLoadingMXBean CLASS_LOADING = ManagementFactory.getClassLoadingMXBean();
 
   private final OperatorContext context;
@@ -48,7 +45,7 @@ final class BoundedSourceSplit implements ElementFeed {
   private final String transform;
   private BoundedSource.BoundedReader<?> reader;
   private boolean done;
-  /** The last chunk ended on its time limit with slow records: worth sharing. */
+  /** The last chunk ended on MAX_CHUNK_NANOS: records here are slow to process, worth sharing. */
   private boolean lastChunkTimedOut;
 
   BoundedSourceSplit(BoundedSource<?> source, Coder<?> coder, String transform, OperatorContext context) {
@@ -90,8 +87,8 @@ final class BoundedSourceSplit implements ElementFeed {
       long strideStart = System.nanoTime();
       long deadline = strideStart + MAX_CHUNK_NANOS;
       long classesLoaded = CLASS_LOADING.getTotalLoadedClassCount();
-      int warmStrides = 0;
-      int slowStrides = 0;
+      long warmNanos = 0;
+      long warmRecords = 0;
       lastChunkTimedOut = false;
       while (available) {
         sink.accept(WindowedValues.timestampedValueInGlobalWindow(reader.getCurrent(), reader.getCurrentTimestamp()));
@@ -104,17 +101,18 @@ final class BoundedSourceSplit implements ElementFeed {
           // Only a slow stride needs the class-loading check (a JVM call): a fast one counts as
           // warm either way, and cheap records then pay for one clock reading per stride.
           if (strideNanos < CLOCK_STRIDE * SLOW_RECORD_NANOS) {
-            warmStrides++;
+            warmNanos += strideNanos;
+            warmRecords += CLOCK_STRIDE;
           } else {
             long loaded = CLASS_LOADING.getTotalLoadedClassCount();
             if (loaded == classesLoaded) {
-              warmStrides++;
-              slowStrides++;
+              warmNanos += strideNanos;
+              warmRecords += CLOCK_STRIDE;
             }
             classesLoaded = loaded;
           }
-          if (now - deadline > 0) {
-            lastChunkTimedOut = warmStrides >= MIN_JUDGED_STRIDES && slowStrides * 2 > warmStrides;
+          if (now - deadline > 0 && warmRecords > 0 && warmNanos >= warmRecords * SLOW_RECORD_NANOS) {
+            lastChunkTimedOut = true;
             break;
           }
           if (read % (CLOCK_STRIDE * 4) == 0 && outputBytes.getAsLong() >= maxOutputBytes) {

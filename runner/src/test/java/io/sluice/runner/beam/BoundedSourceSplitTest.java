@@ -67,14 +67,14 @@ class BoundedSourceSplitTest {
 
     assertEquals(10_000, chunks.stream().mapToInt(Integer::intValue).sum());
     assertTrue(chunks.stream().allMatch(rows -> rows <= 1_600), chunks.toString());
-    // A cold JVM may make the first chunk end on its time limit; the others are whole.
-    assertTrue(chunks.stream().filter(rows -> rows == 1_600).count() >= 5, chunks.toString());
+    assertTrue(chunks.stream().filter(rows -> rows == 1_600).count() >= 6, chunks.toString());
   }
 
   @Test
-  void chunksOfRecordsThatTakeTimeEndEarlySoTheirOutputMovesOn() throws Exception {
-    // Records of 20 us, under the 50 us that counts as slow: a chunk of 1,600 would hold its
-    // output back for 32 ms; it ends after 20 ms.
+  void recordsUnderTheSlowLineFillWholeChunksOnOneThread() throws Exception {
+    // Records of 20 us, under the 50 us that counts as slow: whole chunks, never shared, so a run's
+    // sharded keys and map-side combines see one instance (Beam's GroupIntoBatches sharded-key test
+    // needs all its records on one thread). The price: a chunk's output waits for the whole chunk.
     BoundedSourceSplit split = splitOf(10_000);
     List<Integer> chunks = new ArrayList<>();
 
@@ -83,12 +83,7 @@ class BoundedSourceSplitTest {
       assertNull(split.splitRemainder(), "records under the slow threshold are not split off");
     }
 
-    assertTrue(chunks.stream().allMatch(rows -> rows > 0 && rows < 1_600), chunks.toString());
-    long total = chunks.stream().mapToInt(Integer::intValue).sum();
-    while (!split.isDone()) {
-      total += feedChunk(split, 0).size();
-    }
-    assertEquals(10_000, total);
+    assertTrue(chunks.stream().allMatch(rows -> rows == 1_600), chunks.toString());
   }
 
   @Test
