@@ -9,9 +9,9 @@ public final class OperatorStats {
   private long tasks;
   private long taskNanos;
   private long maxTaskNanos;
-  /** When its first task started and its last one ended, from the start of the run; -1 before any. */
-  private long firstTaskStartNanos = -1;
-  private long lastTaskEndNanos = -1;
+  /** When its first task started and its last one ended, from the start of the run; once tasks > 0. */
+  private long firstTaskStartNanos;
+  private long lastTaskEndNanos;
   private long rowsIn;
   private long blocksOut;
   private long rowsOut;
@@ -26,9 +26,7 @@ public final class OperatorStats {
 
   /** @param startedNanos when the task started, from the start of the run */
   void taskFinished(long startedNanos, long nanos) {
-    if (firstTaskStartNanos < 0 || startedNanos < firstTaskStartNanos) {
-      firstTaskStartNanos = startedNanos;
-    }
+    firstTaskStartNanos = tasks == 0 ? startedNanos : Math.min(firstTaskStartNanos, startedNanos);
     lastTaskEndNanos = Math.max(lastTaskEndNanos, startedNanos + nanos);
     tasks++;
     taskNanos += nanos;
