@@ -5,6 +5,7 @@ import io.sluice.runner.beam.TransformFailedException;
 import io.sluice.runner.engine.scheduler.OperatorFailedException;
 import io.sluice.runner.engine.scheduler.OperatorStats;
 import io.sluice.runner.engine.scheduler.StreamingExecutor;
+import io.sluice.runner.plan.PhysicalPlan;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -20,9 +21,9 @@ public final class SluicePipelineResult implements PipelineResult {
   private final StreamingExecutor executor;
   private final CompletableFuture<Void> completion;
   private final RunMetrics metrics;
-  private final String plan;
+  private final PhysicalPlan plan;
 
-  SluicePipelineResult(StreamingExecutor executor, CompletableFuture<Void> completion, RunMetrics metrics, String plan) {
+  SluicePipelineResult(StreamingExecutor executor, CompletableFuture<Void> completion, RunMetrics metrics, PhysicalPlan plan) {
     this.executor = executor;
     this.completion = completion;
     this.metrics = metrics;
@@ -31,7 +32,8 @@ public final class SluicePipelineResult implements PipelineResult {
 
   /** The physical plan that ran: one operator a line, with its inputs and the transforms fused into it. */
   public String explain() {
-    return plan;
+    // Described on demand: formatting every operator costs each run about a millisecond.
+    return plan.explain();
   }
 
   @Override

@@ -140,7 +140,7 @@ public final class SluiceRunner extends PipelineRunner<SluicePipelineResult> {
             report -> LOG.info("SluiceRunner {}", report)),
         options.getSpillDirectory() == null ? ExecutorConfig.defaultSpillDirectory()
             : java.nio.file.Path.of(options.getSpillDirectory())));
-    SluicePipelineResult result = new SluicePipelineResult(executor, executor.start(), metrics, plan.explain());
+    SluicePipelineResult result = new SluicePipelineResult(executor, executor.start(), metrics, plan);
     if (options.isBlockOnRun()) {
       result.waitUntilFinish();
     }

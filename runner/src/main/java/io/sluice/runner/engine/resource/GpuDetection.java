@@ -15,8 +15,17 @@ import java.util.function.Supplier;
 public final class GpuDetection {
   private GpuDetection() {}
 
+  /**
+   * Detected once per JVM: the environment of a process and its devices do not change while it
+   * runs, and asking again costs every run a process launch (2-4 ms here, where the launch fails;
+   * far more where nvidia-smi exists and wakes the driver).
+   */
+  private static final class Detected {
+    static final int GPUS = detect(System.getenv(), GpuDetection::nvidiaSmiList);
+  }
+
   public static int detect() {
-    return detect(System.getenv(), GpuDetection::nvidiaSmiList);
+    return Detected.GPUS;
   }
 
   /** @param nvidiaSmiList the lines {@code nvidia-smi -L} prints, or an empty list without it */
