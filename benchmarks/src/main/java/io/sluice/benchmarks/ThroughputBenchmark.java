@@ -2,6 +2,7 @@ package io.sluice.benchmarks;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -17,14 +18,23 @@ import org.apache.beam.sdk.options.PipelineOptions;
  *
  * <p>Usage: {@code ThroughputBenchmark [--records=N] [--repeats=K] [--runners=direct,flink,sluice,loop]
  * [--anyPipelineOption=value ...]}. Each runner (and the loop) is warmed up on a tenth of the data
- * and then on two full-size runs, timed K times, and its median is reported: steady-state
- * throughput, measured the same way for every runner. Exits non-zero if any runner fails or disagrees with the loop.
+ * and then on full-size runs (see {@link #FULL_SIZE_WARM_UPS} and {@link #MIN_WARM_UP_NANOS}), timed
+ * K times, and its median is reported: steady-state throughput, measured the same way for every
+ * runner. Exits non-zero if any runner fails or disagrees with the loop.
  */
 public final class ThroughputBenchmark {
 
   private static final long DEFAULT_RECORDS = 2_000_000L;
-  /** Full-size untimed runs per runner before timing: the JIT compiles a runner's hot paths over several. */
+  /** Full-size untimed runs per runner before timing, at least: the JIT compiles a runner's hot paths over several. */
   private static final int FULL_SIZE_WARM_UPS = 2;
+  /**
+   * And full-size warm-up runs go on until this much time has passed, as JMH warms up for a time
+   * rather than a count: a runner whose run takes 0.2 s executes its per-run code (translation,
+   * set-up, the small stages) once per run, and the JIT went on compiling it for about 20 such
+   * runs here, 160-420 ms of compilation per run in runs 3-11 against 70-200 ms later, on the
+   * same two cores the run uses. Runners whose run takes several seconds pass it in two runs.
+   */
+  private static final long MIN_WARM_UP_NANOS = 5_000_000_000L;
 
   private final BenchmarkArgs args;
   private int runCounter;
@@ -52,7 +62,8 @@ public final class ThroughputBenchmark {
       results = new ThroughputBenchmark(args).runAll();
       for (ThroughputResult result : results) {
         System.out.println(RESULT + result.runner() + " " + result.status() + " " + result.nanos() + " "
-            + result.loopNanos() + " " + result.checksum() + " " + result.detail().replace('\n', ' '));
+            + result.loopNanos() + " " + result.jitMillisPerRun() + " " + result.checksum() + " "
+            + result.detail().replace('\n', ' '));
       }
       System.exit(results.stream().anyMatch(ThroughputResult::isError) ? 1 : 0);
     } else {
@@ -95,11 +106,11 @@ public final class ThroughputBenchmark {
       String line;
       while ((line = lines.readLine()) != null) {
         if (line.startsWith(RESULT)) {
-          String[] fields = line.substring(RESULT.length()).split(" ", 6);
+          String[] fields = line.substring(RESULT.length()).split(" ", 7);
           if (fields[0].equals(runner)) {
             results.add(new ThroughputResult(fields[0], ThroughputResult.Status.valueOf(fields[1]),
                 Long.parseLong(fields[2]), Long.parseLong(fields[3]), Long.parseLong(fields[4]),
-                fields.length > 5 ? fields[5] : ""));
+                Long.parseLong(fields[5]), fields.length > 6 ? fields[6] : ""));
           }
         } else if (!line.contains(" WARN ")) {
           System.out.println("  [" + runner + " JVM] " + line);
@@ -122,23 +133,29 @@ public final class ThroughputBenchmark {
     // even when its timing was not asked for.
     PhysicalLimitLoop.checksum(warmUpRecords, Runners.CORES);
     long expected = PhysicalLimitLoop.checksum(records, Runners.CORES);
-    for (int i = 1; i < FULL_SIZE_WARM_UPS; i++) {
+    long warmUpStart = System.nanoTime();
+    int warmUps = 1;
+    for (; warmUps < FULL_SIZE_WARM_UPS || System.nanoTime() - warmUpStart < MIN_WARM_UP_NANOS; warmUps++) {
+      TimedRuns.settle();
       PhysicalLimitLoop.checksum(records, Runners.CORES);
     }
+    System.out.printf("loop: warmed up with %d full-size runs%n", warmUps);
+    long jitBefore = compileMillis();
     long[] loopRuns = new long[args.repeats()];
     for (int i = 0; i < loopRuns.length; i++) {
-      TimedRuns.settleHeap();
+      TimedRuns.settle();
       long start = System.nanoTime();
       PhysicalLimitLoop.checksum(records, Runners.CORES);
       loopRuns[i] = System.nanoTime() - start;
     }
+    long loopJitPerRun = (compileMillis() - jitBefore) / loopRuns.length;
     long loopNanos = TimedRuns.median(loopRuns);
     // Single-threaded on purpose: also cross-checks that the loop's range split loses nothing.
     long expectedWarmUp = PhysicalLimitLoop.checksum(warmUpRecords, 1);
 
     List<ThroughputResult> results = new ArrayList<>();
     if (args.wants("loop")) {
-      results.add(ThroughputResult.ok("loop", loopNanos, loopNanos, expected));
+      results.add(ThroughputResult.ok("loop", loopNanos, loopNanos, loopJitPerRun, expected));
     }
     for (String runner : List.of("direct", "flink", "sluice")) {
       if (args.wants(runner)) {
@@ -162,20 +179,22 @@ public final class ThroughputBenchmark {
         return ThroughputResult.mismatch(
             runner, warmUp.nanos(), warmUp.checksum(), "warm-up checksum differs from loop");
       }
-      for (int i = 0; i < FULL_SIZE_WARM_UPS; i++) {
-        System.out.printf("%s: full-size warm-up %d of %d%n", runner, i + 1, FULL_SIZE_WARM_UPS);
+      long warmUpStart = System.nanoTime();
+      for (int i = 0; i < FULL_SIZE_WARM_UPS || System.nanoTime() - warmUpStart < MIN_WARM_UP_NANOS; i++) {
+        System.out.printf("%s: full-size warm-up %d%n", runner, i + 1);
         Timed fullWarmUp = runOnce(runner, records);
         if (fullWarmUp.checksum() != expected) {
           return ThroughputResult.mismatch(runner, fullWarmUp.nanos(), fullWarmUp.checksum(),
               "full-size warm-up checksum differs from loop");
         }
       }
+      long jitBefore = compileMillis();
       long[] runs = new long[args.repeats()];
       // The loop again before each timed run, in this JVM: bursts of load on a shared machine then
       // fall on both, and the ratio of the two medians is measured side by side.
       long[] loopRuns = new long[args.repeats()];
       for (int i = 0; i < runs.length; i++) {
-        TimedRuns.settleHeap();
+        TimedRuns.settle();
         long loopStart = System.nanoTime();
         PhysicalLimitLoop.checksum(records, Runners.CORES);
         loopRuns[i] = System.nanoTime() - loopStart;
@@ -188,7 +207,8 @@ public final class ThroughputBenchmark {
         }
         runs[i] = timed.nanos();
       }
-      return ThroughputResult.ok(runner, TimedRuns.median(runs), TimedRuns.median(loopRuns), expected);
+      long jitPerRun = (compileMillis() - jitBefore) / runs.length;
+      return ThroughputResult.ok(runner, TimedRuns.median(runs), TimedRuns.median(loopRuns), jitPerRun, expected);
     } catch (RuntimeException | Error e) {
       e.printStackTrace();
       return ThroughputResult.failed(runner, e);
@@ -204,6 +224,12 @@ public final class ThroughputBenchmark {
       throw new IllegalStateException(runner + " finished but published no checksum");
     }
     return new Timed(nanos, checksum.getAsLong());
+  }
+
+  /** Time this JVM's JIT compilers have spent so far, in milliseconds (0 where not reported). */
+  private static long compileMillis() {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
   }
 
   static String displayName(String runner) {

@@ -12,8 +12,8 @@ final class ThroughputReport {
 
   static void print(PrintStream out, long records, List<ThroughputResult> results) {
     out.printf("%nThroughput: N=%,d records, %d cores%n", records, Runners.CORES);
-    out.printf("%-8s %10s %14s %9s %13s  %s%n", "runner", "median s", "records/s", "x loop", "x loop (same", "checksum");
-    out.printf("%-8s %10s %14s %9s %13s%n", "", "", "", "", "JVM, interl.)");
+    out.printf("%-8s %10s %14s %9s %13s %9s  %s%n", "runner", "median s", "records/s", "x loop", "x loop (same", "JIT ms", "checksum");
+    out.printf("%-8s %10s %14s %9s %13s %9s%n", "", "", "", "", "JVM, interl.)", "per run");
     OptionalDouble loop = secondsOf(results, "loop");
     for (ThroughputResult r : results) {
       if (r.status() == ThroughputResult.Status.NOT_AVAILABLE) {
@@ -26,12 +26,13 @@ final class ThroughputReport {
       }
       double s = r.seconds().orElse(TimedRuns.seconds(r.nanos()));
       out.printf(
-          "%-8s %10.3f %,14.0f %9s %13s  %016x%s%n",
+          "%-8s %10.3f %,14.0f %9s %13s %9d  %016x%s%n",
           r.runner(),
           s,
           records / s,
           loop.isPresent() ? String.format("%.2f", s / loop.getAsDouble()) : "n/a",
           r.loopNanos() > 0 ? String.format("%.2f", r.nanos() / (double) r.loopNanos()) : "n/a",
+          r.jitMillisPerRun(),
           r.checksum(),
           r.status() == ThroughputResult.Status.OK ? "" : "  MISMATCH: " + r.detail());
     }
@@ -40,7 +41,8 @@ final class ThroughputReport {
     out.println(
         "x loop = runner wall time / hand-written loop wall time (1.00 = no framework overhead), the loop timed"
             + " in a JVM of its own; x loop (same JVM, interl.) = the same ratio with the loop timed again in the"
-            + " runner's JVM, before each of the runner's timed runs.");
+            + " runner's JVM, before each of the runner's timed runs; JIT ms per run = time the runner's JVM spent"
+            + " compiling during the timed runs (loop included), per timed run.");
   }
 
   private static void printRatio(PrintStream out, List<ThroughputResult> results, String other) {

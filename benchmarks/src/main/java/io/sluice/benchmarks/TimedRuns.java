@@ -1,6 +1,8 @@
 package io.sluice.benchmarks;
 
 import io.sluice.runner.SluicePipelineResult;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 
@@ -27,7 +29,7 @@ final class TimedRuns {
    * SluiceRunner's per-operator stats after each run.
    */
   static Timed timeToDone(Pipeline pipeline) {
-    settleHeap();
+    settle();
     long start = System.nanoTime();
     PipelineResult result = pipeline.run();
     PipelineResult.State state = result.waitUntilFinish();
@@ -42,13 +44,40 @@ final class TimedRuns {
   }
 
   /**
-   * Asks for a full GC before a timed section so garbage left by the previous runner is less
-   * likely to be collected on the next runner's clock. Best effort only: it reduces, not removes,
-   * cross-run interference.
+   * Settles the JVM before a timed section, so work left over from before it is less likely to land
+   * on its clock: a full GC for the garbage of earlier runs, then a wait (up to {@link
+   * #MAX_JIT_WAIT_MILLIS}) until the JIT has finished no compilation for {@link #JIT_QUIET_MILLIS}.
+   * The JIT compiles in background threads on the cores the run uses, and what building a pipeline
+   * or the previous run queued used to be compiled during the next timed run: 140-240 ms of
+   * compilation per 0.2 s run here. Compilation the timed run itself triggers still counts. Best
+   * effort only: it reduces, not removes, cross-run interference.
    */
-  static void settleHeap() {
+  static void settle() {
     System.gc();
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+      return;
+    }
+    long deadline = System.nanoTime() + MAX_JIT_WAIT_MILLIS * 1_000_000L;
+    long compiled = jit.getTotalCompilationTime();
+    long quietSince = System.nanoTime();
+    while (System.nanoTime() - quietSince < JIT_QUIET_MILLIS * 1_000_000L && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      long now = jit.getTotalCompilationTime();
+      if (now != compiled) {
+        compiled = now;
+        quietSince = System.nanoTime();
+      }
+    }
   }
+
+  private static final long JIT_QUIET_MILLIS = 100;
+  private static final long MAX_JIT_WAIT_MILLIS = 3_000;
 
   static long median(long[] nanos) {
     long[] sorted = nanos.clone();
