@@ -30,9 +30,6 @@ final class CombinePerKeyExchange implements Exchange {
   private final CombineFn<Object, Object, Object> fn;
   private final OperatorContext context;
 
-  /** Accumulators are opaque here; charged a flat size for accounting. */
-  private static final long BYTES_PER_PARTIAL = 64;
-
   @SuppressWarnings("unchecked")
   CombinePerKeyExchange(CombinePerKeySpec spec, int partitions, OperatorContext context) {
     this.spec = spec;
@@ -46,46 +43,25 @@ final class CombinePerKeyExchange implements Exchange {
     return partitioner.partitions();
   }
 
-  /** A fresh map-side accumulator for one task; the producing stage may use it too. */
-  Precombiner newPrecombiner() {
+  /** A fresh map-side accumulator for one task. */
+  private Precombiner newPrecombiner() {
     return new Precombiner(fn, partitioner);
   }
 
   /**
-   * Blocks arrive either as raw elements or already folded by the producing stage (a block of
-   * {@link Precombiner.Partial}s); either way only partials leave, split by key.
+   * Folds a block of raw elements into partials, split by key. A stage that pre-combines for this
+   * exchange hands over its partials split already ({@code PartitionedBlock}), and they skip this.
    */
   @Override
   @SuppressWarnings("unchecked")
   public Block[] partition(Block input) throws Exception {
-    List<?> elements = ((RowBlock<?>) input).elements();
-    List<Precombiner.Partial> partials;
-    if (!elements.isEmpty() && elements.get(0) instanceof Precombiner.Partial) {
-      partials = (List<Precombiner.Partial>) elements;
-    } else {
-      Precombiner precombiner = newPrecombiner();
-      runAsUserCode(() -> {
-        for (Object element : elements) {
-          precombiner.add((WindowedValue<KV<Object, Object>>) element);
-        }
-      });
-      partials = precombiner.drain();
-    }
-    List<Precombiner.Partial>[] lists = new List[partitioner.partitions()];
-    for (Precombiner.Partial partial : partials) {
-      int p = partitioner.partitionOf(partial.structuralKey());
-      if (lists[p] == null) {
-        lists[p] = new ArrayList<>();
+    Precombiner precombiner = newPrecombiner();
+    runAsUserCode(() -> {
+      for (Object element : ((RowBlock<?>) input).elements()) {
+        precombiner.add((WindowedValue<KV<Object, Object>>) element);
       }
-      lists[p].add(partial);
-    }
-    Block[] blocks = new Block[lists.length];
-    for (int p = 0; p < lists.length; p++) {
-      if (lists[p] != null) {
-        blocks[p] = new RowBlock<>(lists[p], BYTES_PER_PARTIAL * lists[p].size());
-      }
-    }
-    return blocks;
+    });
+    return precombiner.drainByPartition();
   }
 
   @Override

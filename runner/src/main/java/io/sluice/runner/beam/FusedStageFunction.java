@@ -293,7 +293,7 @@ final class FusedStageFunction implements BlockFunction {
         } else if (combine == null) {
           builders[port] = new BlockBuilder(port, ports.get(port).getCoder(), context.blockSize(), outputs);
         } else {
-          Precombiner precombiner = precombiners.computeIfAbsent(port, p -> PrecombiningWriter.precombinerFor(combine));
+          Precombiner precombiner = precombiners.computeIfAbsent(port, p -> PrecombiningWriter.precombinerFor(combine, context.exchangePartitions()));
           builders[port] = new PrecombiningWriter(port, combine, precombiner, router,
               taskMetrics.containerFor(combine.name()), outputs);
         }

@@ -3,8 +3,12 @@ package io.sluice.runner.beam;
 import org.apache.beam.runners.core.SideInputReader;
 import org.apache.beam.sdk.options.PipelineOptions;
 
-/** What every Beam-layer operator of a run shares. */
-record OperatorContext(PipelineOptions options, RunMetrics metrics, BlockSize blockSize, SideInputReader sideInputs) {
+/**
+ * What every Beam-layer operator of a run shares; {@code exchangePartitions} is how many partitions
+ * each all-to-all exchange has, which a stage pre-combining for one splits its output into.
+ */
+record OperatorContext(PipelineOptions options, RunMetrics metrics, BlockSize blockSize, SideInputReader sideInputs,
+    int exchangePartitions) {
   int targetBlockRows() {
     return blockSize.rows();
   }

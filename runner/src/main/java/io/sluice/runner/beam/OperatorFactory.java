@@ -73,7 +73,8 @@ public final class OperatorFactory {
       for (PCollectionView<?> view : node.sideInputs()) {
         sideInputs.put(view, sinks.get(plan.materializationOf(view).id()));
       }
-      OperatorContext context = new OperatorContext(options, metrics, blockSize, new MaterializedSideInputs(sideInputs));
+      OperatorContext context = new OperatorContext(options, metrics, blockSize, new MaterializedSideInputs(sideInputs),
+          Math.max(1, parallelism * 2));
       PhysicalOperator operator = create(node, context);
       if (operator instanceof CollectingSink sink) {
         sinks.put(node.id(), sink);
@@ -112,7 +113,7 @@ public final class OperatorFactory {
   }
 
   private PhysicalOperator create(PlanNode node, OperatorContext context) throws Exception {
-    int partitions = Math.max(1, parallelism * 2);
+    int partitions = context.exchangePartitions();
     switch (node.kind()) {
       case MATERIALIZE:
         return new CollectingSink(node.name());

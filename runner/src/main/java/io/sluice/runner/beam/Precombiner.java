@@ -1,5 +1,7 @@
 package io.sluice.runner.beam;
 
+import io.sluice.runner.engine.block.Block;
+import io.sluice.runner.engine.block.RowBlock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -18,6 +20,9 @@ import org.apache.beam.sdk.values.WindowedValue;
 final class Precombiner {
   /** One (key, window) accumulator on its way through the shuffle. */
   record Partial(Object key, Object structuralKey, BoundedWindow window, Object accumulator) {}
+
+  /** Accumulators are opaque: each partial is charged a flat size for accounting. */
+  static final long BYTES_PER_PARTIAL = 64;
 
   private final CombineFn<Object, Object, Object> fn;
   private final KeyPartitioner keys;
@@ -54,8 +59,13 @@ final class Precombiner {
     return byWindow.isEmpty();
   }
 
+  /** Everything accumulated so far, split by partition (see {@link #byPartition}), then starts over. */
+  Block[] drainByPartition() {
+    return byPartition(drain(), keys);
+  }
+
   /** Everything accumulated so far, then starts over. */
-  List<Partial> drain() {
+  private List<Partial> drain() {
     List<Partial> partials = new ArrayList<>();
     for (Map<Object, Accumulating> keys : byWindow.values()) {
       expectedKeys = Math.max(expectedKeys, keys.size());
@@ -70,6 +80,26 @@ final class Precombiner {
     lastWindow = null;
     lastMap = null;
     return partials;
+  }
+
+  /** {@code partials} split by key as {@code partitioner} splits them: one block per partition, null for none. */
+  static Block[] byPartition(List<Partial> partials, KeyPartitioner partitioner) {
+    @SuppressWarnings("unchecked")
+    List<Partial>[] lists = new List[partitioner.partitions()];
+    for (Partial partial : partials) {
+      int p = partitioner.partitionOf(partial.structuralKey());
+      if (lists[p] == null) {
+        lists[p] = new ArrayList<>();
+      }
+      lists[p].add(partial);
+    }
+    Block[] blocks = new Block[lists.length];
+    for (int p = 0; p < lists.length; p++) {
+      if (lists[p] != null) {
+        blocks[p] = new RowBlock<>(lists[p], BYTES_PER_PARTIAL * lists[p].size());
+      }
+    }
+    return blocks;
   }
 
   private void accumulate(Map<Object, Accumulating> accumulators, Object key, Object structuralKey, Object input) {

@@ -1,6 +1,6 @@
 package io.sluice.runner.beam;
 
-import io.sluice.runner.engine.block.RowBlock;
+import io.sluice.runner.engine.block.PartitionedBlock;
 import io.sluice.runner.engine.operator.PhysicalOperator.OutputBlock;
 import io.sluice.runner.plan.CombinePerKeySpec;
 import java.util.List;
@@ -13,11 +13,10 @@ import org.apache.beam.sdk.values.WindowedValue;
 
 /**
  * An output port feeding a lifted combine: elements are folded into per-key accumulators as they
- * are produced, and the task emits one block of partials instead of its raw elements.
+ * are produced, and the task emits its partials instead of its raw elements, already split by the
+ * combine's partitions, so that the combine places them with no task of its own.
  */
 final class PrecombiningWriter implements PortWriter {
-  private static final long BYTES_PER_PARTIAL = 64;
-
   private final int port;
   private final String transform;
   private final Precombiner precombiner;
@@ -35,11 +34,14 @@ final class PrecombiningWriter implements PortWriter {
     this.sealed = sealed;
   }
 
-  /** A precombiner for {@code spec}, with its own copy of the CombineFn. */
+  /**
+   * A precombiner for {@code spec}, with its own copy of the CombineFn, that splits what it drains as
+   * the combine's exchange does with {@code partitions} partitions.
+   */
   @SuppressWarnings("unchecked")
-  static Precombiner precombinerFor(CombinePerKeySpec spec) {
+  static Precombiner precombinerFor(CombinePerKeySpec spec, int partitions) {
     CombineFn<Object, Object, Object> fn = (CombineFn<Object, Object, Object>) SerializableUtils.clone(spec.fn());
-    return new Precombiner(fn, new KeyPartitioner(((KvCoder<?, ?>) spec.input().getCoder()).getKeyCoder(), 1));
+    return new Precombiner(fn, new KeyPartitioner(((KvCoder<?, ?>) spec.input().getCoder()).getKeyCoder(), partitions));
   }
 
   @Override
@@ -58,8 +60,7 @@ final class PrecombiningWriter implements PortWriter {
   @Override
   public void seal() {
     if (!precombiner.isEmpty()) {
-      List<Precombiner.Partial> partials = precombiner.drain();
-      sealed.add(new OutputBlock(port, new RowBlock<>(partials, BYTES_PER_PARTIAL * partials.size())));
+      sealed.add(new OutputBlock(port, new PartitionedBlock(precombiner.drainByPartition())));
     }
   }
 }

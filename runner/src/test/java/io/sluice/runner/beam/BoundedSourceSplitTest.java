@@ -24,7 +24,7 @@ class BoundedSourceSplitTest {
   private static final BlockSize BLOCK = new BlockSize(100, 1L << 20);
 
   private final OperatorContext context =
-      new OperatorContext(PipelineOptionsFactory.create(), new RunMetrics(), BLOCK, null);
+      new OperatorContext(PipelineOptionsFactory.create(), new RunMetrics(), BLOCK, null, 1);
   private AutoCloseable metricsScope;
 
   @BeforeEach

@@ -3,6 +3,7 @@ package io.sluice.runner.engine.operator;
 import io.sluice.runner.engine.resource.ExecutionResources;
 
 import io.sluice.runner.engine.block.Block;
+import io.sluice.runner.engine.block.PartitionedBlock;
 import io.sluice.runner.engine.spill.SpilledBlock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -11,14 +12,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Partitions input blocks as they arrive (one task per block), and once all input is partitioned
- * runs one reduce task per non-empty partition. Group-by-key, combine and keyed state all run on it.
+ * Partitions input blocks as they arrive (one task per block, none for a {@link PartitionedBlock}),
+ * and once all input is partitioned runs one reduce task per non-empty partition. Group-by-key, combine and keyed state all run on it.
  * Partition tasks run concurrently, but their pieces are assembled in the order the input blocks
  * arrived, so a key's elements reach the reducer in arrival order.
  */
 public final class AllToAllOperator extends TaskOperator {
   private final Exchange exchange;
-  private final ArrayDeque<Block> inputs = new ArrayDeque<>();
+  /** Blocks waiting for a partition task, numbered in arrival order. */
+  private final ArrayDeque<Arrival> inputs = new ArrayDeque<>();
   private final List<List<Block>> partitions = new ArrayList<>();
   /** Partitioned pieces by input sequence number, until every earlier block has been placed too. */
   private final Map<Long, Block[]> outOfOrder = new HashMap<>();
@@ -46,9 +48,18 @@ public final class AllToAllOperator extends TaskOperator {
     return !inputFinished && inputs.size() < Math.max(2, maxConcurrency());
   }
 
+  /** A block its producer already partitioned for this exchange is placed as it is, with no task. */
   @Override
   public void addInput(Block block) {
-    inputs.add(block);
+    if (block instanceof PartitionedBlock partitioned) {
+      if (partitioned.partitions() != exchange.partitions()) {
+        throw new IllegalStateException(name() + " has " + exchange.partitions() + " partitions, but a block arrived split into "
+            + partitioned.partitions());
+      }
+      place(nextSequence++, partitioned.parts());
+      return;
+    }
+    inputs.add(new Arrival(block, nextSequence++));
   }
 
   @Override
@@ -64,9 +75,9 @@ public final class AllToAllOperator extends TaskOperator {
 
   @Override
   public Task pollTask() {
-    Block input = inputs.poll();
+    Arrival input = inputs.poll();
     if (input != null) {
-      return start(new PartitionTask(input, nextSequence++));
+      return start(new PartitionTask(input.block(), input.sequence()));
     }
     Integer partition = reducible.poll();
     if (partition != null) {
@@ -80,19 +91,24 @@ public final class AllToAllOperator extends TaskOperator {
   @Override
   void completed(Task task) {
     if (task instanceof PartitionTask partitioned) {
-      outOfOrder.put(partitioned.sequence, partitioned.result);
-      Block[] parts;
-      while ((parts = outOfOrder.remove(nextToPlace)) != null) {
-        nextToPlace++;
-        for (int i = 0; i < parts.length; i++) {
-          if (parts[i] != null && parts[i].rows() > 0) {
-            partitions.get(i).add(parts[i]);
-          }
-        }
-      }
+      place(partitioned.sequence, partitioned.result);
       startReducingIfReady();
     } else {
       outputs().addAll(((ReduceTask) task).result);
+    }
+  }
+
+  /** Adds the parts of input block {@code sequence} to their partitions once every earlier block's are. */
+  private void place(long sequence, Block[] split) {
+    outOfOrder.put(sequence, split);
+    Block[] parts;
+    while ((parts = outOfOrder.remove(nextToPlace)) != null) {
+      nextToPlace++;
+      for (int i = 0; i < parts.length; i++) {
+        if (parts[i] != null && parts[i].rows() > 0) {
+          partitions.get(i).add(parts[i]);
+        }
+      }
     }
   }
 
@@ -116,6 +132,8 @@ public final class AllToAllOperator extends TaskOperator {
   public void close() throws Exception {
     exchange.close();
   }
+
+  private record Arrival(Block block, long sequence) {}
 
   private final class PartitionTask implements Task {
     final Block input;
