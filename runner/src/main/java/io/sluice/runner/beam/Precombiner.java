@@ -22,7 +22,7 @@ final class Precombiner {
   record Partial(Object key, Object structuralKey, BoundedWindow window, Object accumulator) {}
 
   /** Accumulators are opaque: each partial is charged a flat size for accounting. */
-  static final long BYTES_PER_PARTIAL = 64;
+  private static final long BYTES_PER_PARTIAL = 64;
 
   private final CombineFn<Object, Object, Object> fn;
   private final KeyPartitioner keys;
@@ -59,9 +59,27 @@ final class Precombiner {
     return byWindow.isEmpty();
   }
 
-  /** Everything accumulated so far, split by partition (see {@link #byPartition}), then starts over. */
+  /**
+   * Everything accumulated so far, split by key as this precombiner's partitioner splits keys (one
+   * block per partition, null for none), then starts over.
+   */
   Block[] drainByPartition() {
-    return byPartition(drain(), keys);
+    @SuppressWarnings("unchecked")
+    List<Partial>[] lists = new List[keys.partitions()];
+    for (Partial partial : drain()) {
+      int p = keys.partitionOf(partial.structuralKey());
+      if (lists[p] == null) {
+        lists[p] = new ArrayList<>();
+      }
+      lists[p].add(partial);
+    }
+    Block[] blocks = new Block[lists.length];
+    for (int p = 0; p < lists.length; p++) {
+      if (lists[p] != null) {
+        blocks[p] = new RowBlock<>(lists[p], BYTES_PER_PARTIAL * lists[p].size());
+      }
+    }
+    return blocks;
   }
 
   /** Everything accumulated so far, then starts over. */
@@ -80,26 +98,6 @@ final class Precombiner {
     lastWindow = null;
     lastMap = null;
     return partials;
-  }
-
-  /** {@code partials} split by key as {@code partitioner} splits them: one block per partition, null for none. */
-  static Block[] byPartition(List<Partial> partials, KeyPartitioner partitioner) {
-    @SuppressWarnings("unchecked")
-    List<Partial>[] lists = new List[partitioner.partitions()];
-    for (Partial partial : partials) {
-      int p = partitioner.partitionOf(partial.structuralKey());
-      if (lists[p] == null) {
-        lists[p] = new ArrayList<>();
-      }
-      lists[p].add(partial);
-    }
-    Block[] blocks = new Block[lists.length];
-    for (int p = 0; p < lists.length; p++) {
-      if (lists[p] != null) {
-        blocks[p] = new RowBlock<>(lists[p], BYTES_PER_PARTIAL * lists[p].size());
-      }
-    }
-    return blocks;
   }
 
   private void accumulate(Map<Object, Accumulating> accumulators, Object key, Object structuralKey, Object input) {
