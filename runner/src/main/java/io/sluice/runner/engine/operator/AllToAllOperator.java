@@ -13,9 +13,10 @@ import java.util.Map;
 
 /**
  * Partitions input blocks as they arrive (one task per block, none for a {@link PartitionedBlock}),
- * and once all input is partitioned runs one reduce task per non-empty partition. Group-by-key, combine and keyed state all run on it.
- * Partition tasks run concurrently, but their pieces are assembled in the order the input blocks
- * arrived, so a key's elements reach the reducer in arrival order.
+ * and once all input is partitioned runs one reduce task per non-empty partition. Group-by-key,
+ * combine and keyed state all run on it. Partition tasks run concurrently, but their pieces are
+ * assembled in the order the input blocks arrived, so a key's elements reach the reducer in
+ * arrival order.
  */
 public final class AllToAllOperator extends TaskOperator {
   private final Exchange exchange;
