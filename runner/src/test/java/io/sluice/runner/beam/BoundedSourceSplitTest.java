@@ -87,6 +87,25 @@ class BoundedSourceSplitTest {
   }
 
   @Test
+  void oneStalledRecordDoesNotMakeTheRestSlow() throws Exception {
+    // A 40 ms stall (a GC pause, a preempted thread) among records of 20 us: a mean over the chunk
+    // called them slow; most strides were fast.
+    BoundedSourceSplit split = splitOf(10_000);
+    int[] fed = {0};
+    List<Long> seen = new ArrayList<>();
+    split.feedChunk(element -> {
+      long end = System.nanoTime() + (++fed[0] == 200 ? 40_000_000L : 20_000L);
+      while (System.nanoTime() < end) {
+        Thread.onSpinWait();
+      }
+      seen.add((Long) element.getValue());
+    }, () -> 0L);
+
+    assertEquals(1_600, seen.size(), "a whole chunk");
+    assertNull(split.splitRemainder(), "not split off");
+  }
+
+  @Test
   void slowRecordsAreSharedAndNothingIsLostOrReadTwice() throws Exception {
     BoundedSourceSplit split = splitOf(2_000);
     List<Long> slow = new ArrayList<>();
