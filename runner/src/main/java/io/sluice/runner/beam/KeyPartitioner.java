@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.WindowedValue;
@@ -42,18 +43,26 @@ final class KeyPartitioner {
   }
 
   Block[] partition(Block input) {
+    long bytesPerRow = input.rows() == 0 ? 0 : input.bytes() / input.rows();
+    return split(((RowBlock<?>) input).elements(),
+        element -> structuralKey(((KV<?, ?>) ((WindowedValue<?>) element).getValue()).getKey()), bytesPerRow);
+  }
+
+  /**
+   * {@code rows} split by the partition of each one's structural key, in order: one block per
+   * partition, charged {@code bytesPerRow} a row, null where a partition gets none.
+   */
+  <T> Block[] split(List<T> rows, Function<? super T, Object> structuralKeyOf, long bytesPerRow) {
     @SuppressWarnings("unchecked")
-    List<WindowedValue<?>>[] lists = new List[partitions];
-    for (Object element : ((RowBlock<?>) input).elements()) {
-      KV<?, ?> kv = (KV<?, ?>) ((WindowedValue<?>) element).getValue();
-      int p = partitionOf(structuralKey(kv.getKey()));
+    List<T>[] lists = new List[partitions];
+    for (T row : rows) {
+      int p = partitionOf(structuralKeyOf.apply(row));
       if (lists[p] == null) {
         lists[p] = new ArrayList<>();
       }
-      lists[p].add((WindowedValue<?>) element);
+      lists[p].add(row);
     }
     Block[] blocks = new Block[partitions];
-    long bytesPerRow = input.rows() == 0 ? 0 : input.bytes() / input.rows();
     for (int p = 0; p < partitions; p++) {
       if (lists[p] != null) {
         blocks[p] = new RowBlock<>(lists[p], bytesPerRow * lists[p].size());

@@ -1,7 +1,6 @@
 package io.sluice.runner.beam;
 
 import io.sluice.runner.engine.block.Block;
-import io.sluice.runner.engine.block.RowBlock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -64,22 +63,7 @@ final class Precombiner {
    * block per partition, null for none), then starts over.
    */
   Block[] drainByPartition() {
-    @SuppressWarnings("unchecked")
-    List<Partial>[] lists = new List[keys.partitions()];
-    for (Partial partial : drain()) {
-      int p = keys.partitionOf(partial.structuralKey());
-      if (lists[p] == null) {
-        lists[p] = new ArrayList<>();
-      }
-      lists[p].add(partial);
-    }
-    Block[] blocks = new Block[lists.length];
-    for (int p = 0; p < lists.length; p++) {
-      if (lists[p] != null) {
-        blocks[p] = new RowBlock<>(lists[p], BYTES_PER_PARTIAL * lists[p].size());
-      }
-    }
-    return blocks;
+    return keys.split(drain(), Partial::structuralKey, BYTES_PER_PARTIAL);
   }
 
   /** Everything accumulated so far, then starts over. */
