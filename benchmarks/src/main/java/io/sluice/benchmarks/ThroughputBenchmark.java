@@ -2,7 +2,6 @@ package io.sluice.benchmarks;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -140,7 +139,7 @@ public final class ThroughputBenchmark {
       PhysicalLimitLoop.checksum(records, Runners.CORES);
     }
     System.out.printf("loop: warmed up with %d full-size runs%n", warmUps);
-    long jitBefore = compileMillis();
+    long jitBefore = TimedRuns.compileMillis();
     long[] loopRuns = new long[args.repeats()];
     for (int i = 0; i < loopRuns.length; i++) {
       TimedRuns.settle();
@@ -148,7 +147,7 @@ public final class ThroughputBenchmark {
       PhysicalLimitLoop.checksum(records, Runners.CORES);
       loopRuns[i] = System.nanoTime() - start;
     }
-    long loopJitPerRun = (compileMillis() - jitBefore) / loopRuns.length;
+    long loopJitPerRun = (TimedRuns.compileMillis() - jitBefore) / loopRuns.length;
     long loopNanos = TimedRuns.median(loopRuns);
     // Single-threaded on purpose: also cross-checks that the loop's range split loses nothing.
     long expectedWarmUp = PhysicalLimitLoop.checksum(warmUpRecords, 1);
@@ -188,7 +187,7 @@ public final class ThroughputBenchmark {
               "full-size warm-up checksum differs from loop");
         }
       }
-      long jitBefore = compileMillis();
+      long jitBefore = TimedRuns.compileMillis();
       long[] runs = new long[args.repeats()];
       // The loop again before each timed run, in this JVM: bursts of load on a shared machine then
       // fall on both, and the ratio of the two medians is measured side by side.
@@ -207,7 +206,7 @@ public final class ThroughputBenchmark {
         }
         runs[i] = timed.nanos();
       }
-      long jitPerRun = (compileMillis() - jitBefore) / runs.length;
+      long jitPerRun = (TimedRuns.compileMillis() - jitBefore) / runs.length;
       return ThroughputResult.ok(runner, TimedRuns.median(runs), TimedRuns.median(loopRuns), jitPerRun, expected);
     } catch (RuntimeException | Error e) {
       e.printStackTrace();
@@ -224,12 +223,6 @@ public final class ThroughputBenchmark {
       throw new IllegalStateException(runner + " finished but published no checksum");
     }
     return new Timed(nanos, checksum.getAsLong());
-  }
-
-  /** Time this JVM's JIT compilers have spent so far, in milliseconds (0 where not reported). */
-  private static long compileMillis() {
-    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-    return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
   }
 
   static String displayName(String runner) {

@@ -54,12 +54,11 @@ final class TimedRuns {
    */
   static void settle() {
     System.gc();
-    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-    if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+    long compiled = compileMillis();
+    if (compiled < 0) {
       return;
     }
     long deadline = System.nanoTime() + MAX_JIT_WAIT_MILLIS * 1_000_000L;
-    long compiled = jit.getTotalCompilationTime();
     long quietSince = System.nanoTime();
     while (System.nanoTime() - quietSince < JIT_QUIET_MILLIS * 1_000_000L && System.nanoTime() < deadline) {
       try {
@@ -68,12 +67,18 @@ final class TimedRuns {
         Thread.currentThread().interrupt();
         return;
       }
-      long now = jit.getTotalCompilationTime();
+      long now = compileMillis();
       if (now != compiled) {
         compiled = now;
         quietSince = System.nanoTime();
       }
     }
+  }
+
+  /** Time this JVM's JIT compilers have spent so far, in milliseconds; -1 where not reported. */
+  static long compileMillis() {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
   }
 
   private static final long JIT_QUIET_MILLIS = 100;
