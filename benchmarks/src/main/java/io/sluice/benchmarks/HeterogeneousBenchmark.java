@@ -56,7 +56,8 @@ public final class HeterogeneousBenchmark {
           items, cpuMicros, Runners.CORES, gpuMillis, batchSize, gpus));
       report.add(String.format("physical limit max(CPU %.3f s, GPU %.3f s) = %.3f s", items * cpuMicros / 1e6 / Runners.CORES,
           Math.ceil((double) items / batchSize) * gpuMillis / 1e3 / gpus, limit));
-      report.add(String.format("%-8s %9s %9s %10s %9s", "runner", "wall s", "x limit", "GPU busy", "batches"));
+      report.add(String.format("%-8s %9s %9s %10s %9s %14s", "runner", "wall s", "x limit", "GPU busy", "batches",
+          "late us/batch"));
       for (String runner : runners) {
         List<String> args = new ArrayList<>(pipelineArgs);
         args.add("--numGpus=" + gpus);
@@ -82,8 +83,8 @@ public final class HeterogeneousBenchmark {
           runs.sort((a, b) -> Long.compare(a.nanos, b.nanos));
           best = runs.get(runs.size() / 2);
           double wall = best.nanos / 1e9;
-          report.add(String.format("%-8s %9.3f %9.2f %9.1f%% %9d", runner, wall, wall / limit,
-              100.0 * best.busyNanos / 1e9 / (gpus * wall), best.batches));
+          report.add(String.format("%-8s %9.3f %9.2f %9.1f%% %9d %14.1f", runner, wall, wall / limit,
+              100.0 * best.busyNanos / 1e9 / (gpus * wall), best.batches, best.lateNanos / 1e3 / best.batches));
         } catch (RuntimeException e) {
           e.printStackTrace();
           report.add(String.format("%-8s FAILED: %s", runner, e));
@@ -92,14 +93,15 @@ public final class HeterogeneousBenchmark {
       }
     }
     report.add("x limit = wall time / physical limit (1.00: no schedule could do better). "
-        + "GPU busy = device time on batches / (GPUs x wall time). Median of " + repeats + " run(s) per runner.");
+        + "GPU busy = device time on batches / (GPUs x wall time). Late = how long a batch held its device past its "
+        + "nominal time, on average. Median of " + repeats + " run(s) per runner.");
     report.forEach(System.out::println);
     if (failed) {
       System.exit(1);
     }
   }
 
-  private record Measurement(long nanos, long busyNanos, long batches) {}
+  private record Measurement(long nanos, long busyNanos, long batches, long lateNanos) {}
 
   private static Measurement runOnce(String runner, List<String> args, HeterogeneousPipeline.Shape shape, String runId) {
     PipelineOptions options = Runners.optionsFor(runner, args).orElseThrow();
@@ -115,6 +117,6 @@ public final class HeterogeneousBenchmark {
     System.out.printf("%s: %.3f s; first batch after %.0f ms, devices idle %.0f ms between batches, last batch "
             + "ended %.0f ms before the run did%n", runner, nanos / 1e9, (devices.firstBatchStart() - started) / 1e6,
         devices.idleBetweenBatchesNanos() / 1e6, (started + nanos - devices.lastBatchEnd()) / 1e6);
-    return new Measurement(nanos, devices.busyNanos(), devices.batches());
+    return new Measurement(nanos, devices.busyNanos(), devices.batches(), devices.lateNanos());
   }
 }

@@ -5,11 +5,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Logical GPUs for benchmarks: each device runs one batch at a time (a fair semaphore) and counts
- * the time it was busy. A UDF holding a device sleeps for its batch, as a kernel would keep the
+ * the time it was busy. A UDF holding a device waits out its batch, as a kernel would keep the
  * device busy while its CPU thread waits. Kept per run id, in this JVM (see InProcessResults).
+ *
+ * <p>A batch holds its device for its nominal time, not longer: sleeping alone woke 0.1-0.3 ms late
+ * per 8 ms batch on the 2-core machine (more when a core was idle), so the devices did 1-4% more
+ * work than the physical limit counts. A batch parks until shortly before its end and spins the
+ * rest (tens of microseconds), as a CUDA stream synchronisation spins by default.
  */
 final class SimulatedGpus {
   private static final ConcurrentHashMap<String, SimulatedGpus> RUNS = new ConcurrentHashMap<>();
@@ -23,6 +29,13 @@ final class SimulatedGpus {
   /** Per device: when its last batch ended, and the idle time between its batches. */
   private final long[] deviceFreeSince;
   private final AtomicLong idleBetweenBatchesNanos = new AtomicLong();
+  /** Time batches held their device past their nominal end. */
+  private final AtomicLong lateNanos = new AtomicLong();
+  /**
+   * How long before a batch's end parking stops. A parked thread woke 0.1-0.15 ms late at the median
+   * here with both cores busy; a wider margin would take CPU from the CPU stage to spin.
+   */
+  private static final long WAKE_MARGIN_NANOS = 200_000;
 
   private SimulatedGpus(int count) {
     devices = new Semaphore[count];
@@ -61,10 +74,9 @@ final class SimulatedGpus {
         idleBetweenBatchesNanos.addAndGet(start - deviceFreeSince[device]);
       }
       long end = start + nanos;
-      for (long left = nanos; left > 0; left = end - System.nanoTime()) {
-        Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
-      }
+      holdUntil(end);
       long finished = System.nanoTime();
+      lateNanos.addAndGet(finished - end);
       deviceFreeSince[device] = finished;
       busyNanos.addAndGet(finished - start);
       batches.incrementAndGet();
@@ -72,6 +84,19 @@ final class SimulatedGpus {
       lastBatchEnd.accumulateAndGet(finished, Math::max);
     } finally {
       devices[device].release();
+    }
+  }
+
+  private void holdUntil(long end) throws InterruptedException {
+    long wakeAt = end - WAKE_MARGIN_NANOS;
+    for (long left = wakeAt - System.nanoTime(); left > 0; left = wakeAt - System.nanoTime()) {
+      LockSupport.parkNanos(left);
+      if (Thread.interrupted()) {
+        throw new InterruptedException("simulated batch interrupted");
+      }
+    }
+    while (System.nanoTime() < end) {
+      Thread.onSpinWait();
     }
   }
 
@@ -92,6 +117,11 @@ final class SimulatedGpus {
   /** Time devices sat idle between their first and last batch. */
   long idleBetweenBatchesNanos() {
     return idleBetweenBatchesNanos.get();
+  }
+
+  /** Time batches held their device past their nominal end, in all. */
+  long lateNanos() {
+    return lateNanos.get();
   }
 
   long batches() {

@@ -7,6 +7,7 @@ import io.sluice.runner.engine.actor.Actor;
 import io.sluice.runner.engine.block.Block;
 import io.sluice.runner.engine.block.ColumnarBlock;
 import io.sluice.runner.engine.block.RowBlock;
+import io.sluice.runner.engine.operator.CoreYield;
 import io.sluice.runner.engine.operator.BlockFunction;
 import io.sluice.runner.engine.operator.PhysicalOperator.OutputBlock;
 import io.sluice.runner.plan.CombinePerKeySpec;
@@ -72,19 +73,22 @@ final class FusedStageFunction implements BlockFunction {
 
   /** Runs several blocks as one bundle, in order, without copying them into one. */
   List<OutputBlock> apply(List<Block> inputs) throws Exception {
-    return run(null, feederOf(inputs));
+    return run(null, feederOf(inputs, context.coreYield()));
   }
 
   @SuppressWarnings("unchecked")
-  private static Feeder feederOf(List<Block> inputs) {
+  private static Feeder feederOf(List<Block> inputs, CoreYield coreYield) {
     return (root, rootBatches, outputBytes) -> {
+      CoreYield.Pacer pacer = coreYield.pacer();
       for (Block block : inputs) {
         if (block instanceof ColumnarBlock columnar && columnar.batch() instanceof ColumnarRows batch) {
           feedColumns(columnar, batch, root, rootBatches);
+          pacer.recordDone();
           continue;
         }
         for (Object element : ((RowBlock<?>) block).elements()) {
           root.accept((WindowedValue<Object>) element);
+          pacer.recordDone();
         }
       }
     };
@@ -136,7 +140,8 @@ final class FusedStageFunction implements BlockFunction {
       @Override
       public List<OutputBlock> apply(List<Block> bundle) throws Exception {
         try {
-          return DeviceContext.callWith(devices, () -> instance.run(null, feederOf(bundle)));
+          // An actor keeps its core: it is the thread others yield to.
+          return DeviceContext.callWith(devices, () -> instance.run(null, feederOf(bundle, CoreYield.NEVER)));
         } catch (Throwable t) {
           tearDown(t); // as Beam does: a DoFn that threw is torn down, not reused
           throw t;

@@ -6,6 +6,7 @@ import io.sluice.runner.engine.actor.ActorPoolOperator;
 import io.sluice.runner.engine.actor.Bundling;
 import io.sluice.runner.engine.operator.AllToAllOperator;
 import io.sluice.runner.engine.operator.CollectingSink;
+import io.sluice.runner.engine.operator.CoreYield;
 import io.sluice.runner.engine.operator.MapOperator;
 import io.sluice.runner.engine.operator.PhysicalOperator;
 import io.sluice.runner.engine.operator.RebalanceFunction;
@@ -48,6 +49,12 @@ public final class OperatorFactory {
    * enough that when the input runs out the other actors wait little for the last one.
    */
   private static final long ACTOR_BUNDLE_TARGET_NANOS = 50_000_000L;
+  /**
+   * How often CPU tasks hand their cores over while GPU actors hold the run back (see {@link
+   * CoreYield}): a woken actor then waits about this long at most for a core, a few percent of a
+   * typical batch.
+   */
+  private static final long CORE_YIELD_INTERVAL_NANOS = 250_000L;
 
   private final PipelineOptions options;
   private final RunMetrics metrics;
@@ -68,13 +75,15 @@ public final class OperatorFactory {
   public Topology build(PhysicalPlan plan) throws Exception {
     Topology topology = new Topology();
     Map<Integer, CollectingSink> sinks = new HashMap<>();
+    CoreYield coreYield = plan.nodes().stream().anyMatch(OperatorFactory::isGpuActorPool)
+        ? new CoreYield(CORE_YIELD_INTERVAL_NANOS) : CoreYield.NEVER;
     for (PlanNode node : plan.nodes()) {
       Map<PCollectionView<?>, CollectingSink> sideInputs = new HashMap<>();
       for (PCollectionView<?> view : node.sideInputs()) {
         sideInputs.put(view, sinks.get(plan.materializationOf(view).id()));
       }
       OperatorContext context = new OperatorContext(options, metrics, blockSize, new MaterializedSideInputs(sideInputs),
-          Math.max(1, parallelism * 2));
+          Math.max(1, parallelism * 2), coreYield);
       PhysicalOperator operator = create(node, context);
       if (operator instanceof CollectingSink sink) {
         sinks.put(node.id(), sink);
@@ -134,7 +143,7 @@ public final class OperatorFactory {
           Bundling bundling = new Bundling(batch, Math.max(batch, blockSize.rows() / batch * batch),
               ACTOR_BUNDLE_TARGET_NANOS);
           return new ActorPoolOperator(node.name(), stage::newActor, actorPool(node), node.resources(), bundling,
-              ACTOR_DOWNSCALE_DELAY_NANOS);
+              ACTOR_DOWNSCALE_DELAY_NANOS, isGpuActorPool(node) ? context.coreYield() : CoreYield.NEVER);
         }
         int ownCap = node.execution().maxConcurrency();
         int cap = ownCap > 0 ? Math.min(parallelism, ownCap) : parallelism;
@@ -156,6 +165,10 @@ public final class OperatorFactory {
         break;
     }
     throw new IllegalArgumentException("cannot run " + node.kind() + " " + node.name());
+  }
+
+  private static boolean isGpuActorPool(PlanNode node) {
+    return node.kind() == PlanNode.Kind.FUSED_STAGE && node.execution().runsOnActors() && node.resources().gpus() > 0;
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.runner.engine.operator.CoreYield;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -24,7 +25,7 @@ class BoundedSourceSplitTest {
   private static final BlockSize BLOCK = new BlockSize(100, 1L << 20);
 
   private final OperatorContext context =
-      new OperatorContext(PipelineOptionsFactory.create(), new RunMetrics(), BLOCK, null, 1);
+      new OperatorContext(PipelineOptionsFactory.create(), new RunMetrics(), BLOCK, null, 1, CoreYield.NEVER);
   private AutoCloseable metricsScope;
 
   @BeforeEach
@@ -103,6 +104,23 @@ class BoundedSourceSplitTest {
 
     assertEquals(1_600, seen.size(), "a whole chunk");
     assertNull(split.splitRemainder(), "not split off");
+  }
+
+  @Test
+  void slowRecordsStartWithShortChunksThatGrow() throws Exception {
+    feedChunk(splitOf(100), 0); // loads the classes a first chunk needs: strides that load some are no evidence
+    // Records of 200 us: the first chunk ends after about 2 ms (one 16-record stride), so that a
+    // consumer waiting for its first batch gets output at once; each next chunk may take twice as
+    // long, up to 20 ms (100 records, ending on the stride after).
+    BoundedSourceSplit split = splitOf(2_000);
+    List<Integer> chunks = new ArrayList<>();
+
+    for (int i = 0; i < 6; i++) {
+      chunks.add(feedChunk(split, 200).size());
+    }
+
+    assertTrue(chunks.get(0) <= 32, chunks.toString());
+    assertTrue(chunks.get(5) >= 96, chunks.toString());
   }
 
   @Test

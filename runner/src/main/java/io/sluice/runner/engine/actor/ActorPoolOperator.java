@@ -1,6 +1,7 @@
 package io.sluice.runner.engine.actor;
 
 import io.sluice.runner.engine.block.Block;
+import io.sluice.runner.engine.operator.CoreYield;
 import io.sluice.runner.engine.operator.HoldsResources;
 import io.sluice.runner.engine.operator.OutputQueue;
 import io.sluice.runner.engine.operator.PhysicalOperator;
@@ -52,6 +53,8 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
   private long rowsProcessed;
   private Runnable requestTurn = () -> {};
   private boolean cpusWantedElsewhere;
+  private final CoreYield coreYield;
+  private boolean askingForCores;
 
   /**
    * @param actorResources what each actor holds while it lives
@@ -60,6 +63,16 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
    */
   public ActorPoolOperator(String name, ActorFactory factory, ActorPoolConfig config,
       ExecutionResources actorResources, Bundling bundling, long downscaleDelayNanos) {
+    this(name, factory, config, actorResources, bundling, downscaleDelayNanos, CoreYield.NEVER);
+  }
+
+  /**
+   * @param coreYield what this pool asks CPU tasks to do while its actors are the bottleneck: hand
+   *     their cores over often, so that an actor waking from its device gets one at once
+   */
+  public ActorPoolOperator(String name, ActorFactory factory, ActorPoolConfig config,
+      ExecutionResources actorResources, Bundling bundling, long downscaleDelayNanos, CoreYield coreYield) {
+    this.coreYield = coreYield;
     this.name = name;
     this.factory = factory;
     this.config = config;
@@ -109,6 +122,7 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
   @Override
   public void stopEarly() {
     stopped = true;
+    askForCores(false);
     inputs.forEach(Block::release);
     inputs.clear();
     queuedRows = 0;
@@ -223,6 +237,7 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
       changed |= collectFinishedBundles(slot);
     }
     handOverNextBundles();
+    askForCores(actorsAreTheBottleneck());
     int delta = autoscaler.decide(new ActorPoolAutoscaler.PoolState(
         workers(), count(State.GRANTED) + count(State.STARTING), tasksInFlight(), inputs.size(), inputSeen,
         inputFinished), nowNanos);
@@ -259,6 +274,7 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
   /** Closes actors still up after a failure or cancellation, and hands back their resources' ids. */
   @Override
   public void close() throws Exception {
+    askForCores(false);
     Exception first = null;
     for (Slot slot : slots) {
       if (slot.actor != null && slot.state != State.STOPPING) {
@@ -274,6 +290,29 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
     slots.clear();
     if (first != null) {
       throw first;
+    }
+  }
+
+  /** Every started actor works and has its next bundle waiting: the actors hold the run back. */
+  private boolean actorsAreTheBottleneck() {
+    boolean any = false;
+    boolean eachHasNext = true;
+    for (Slot slot : slots) {
+      if (slot.state == State.READY) {
+        if (!slot.busy) {
+          return false;
+        }
+        any = true;
+        eachHasNext &= slot.inFlight > 1;
+      }
+    }
+    return any && (eachHasNext || queuedRows > 0);
+  }
+
+  private void askForCores(boolean asking) {
+    if (asking != askingForCores) {
+      askingForCores = asking;
+      coreYield.ask(asking);
     }
   }
 

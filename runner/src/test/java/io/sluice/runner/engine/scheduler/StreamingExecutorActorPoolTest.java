@@ -20,6 +20,7 @@ import io.sluice.runner.engine.backpressure.ConcurrencyCapPolicy;
 import io.sluice.runner.engine.block.Block;
 import io.sluice.runner.engine.operator.BlockFunction;
 import io.sluice.runner.engine.operator.CollectingSink;
+import io.sluice.runner.engine.operator.CoreYield;
 import io.sluice.runner.engine.operator.MapOperator;
 import io.sluice.runner.engine.operator.PhysicalOperator.OutputBlock;
 import io.sluice.runner.engine.operator.SourceOperator;
@@ -156,6 +157,39 @@ class StreamingExecutorActorPoolTest {
     new StreamingExecutor(topology, oneThread).start().get(15, SECONDS);
 
     assertEquals(20, elements(sink).size());
+  }
+
+  @Test
+  void aGpuPoolAsksCpuTasksToYieldWhileItsActorHasABacklogAndNotAfter() throws Exception {
+    // 20 blocks, all read at once, for one actor taking 10 ms a block (a bundle): from the second on
+    // its next is always waiting, and the pool asks CPU tasks to hand their cores over.
+    CoreYield coreYield = new CoreYield(250_000);
+    List<Boolean> askedDuringBundles = Collections.synchronizedList(new ArrayList<>());
+    ActorFactory slow = (index, devices) -> new Actor() {
+      @Override
+      public List<OutputBlock> apply(List<Block> bundle) throws Exception {
+        Thread.sleep(10);
+        askedDuringBundles.add(coreYield.isAsked());
+        return bundle.stream().map(block -> new OutputBlock(0, block)).toList();
+      }
+
+      @Override
+      public void close() {}
+    };
+    Topology topology = new Topology();
+    int source = topology.add(new SourceOperator("source", split(range(0, 200), 1, 10, 20), 1));
+    int poolId = topology.add(new ActorPoolOperator("gpu", slow, ActorPoolConfig.of(1, 1),
+        new ExecutionResources(0, 1, 0), new Bundling(10, 10), NO_DOWNSCALE_DELAY, coreYield));
+    CollectingSink sink = new CollectingSink("sink");
+    int sinkId = topology.add(sink);
+    topology.connect(source, 0, poolId);
+    topology.connect(poolId, 0, sinkId);
+
+    new StreamingExecutor(topology, config(new ExecutionResources(2, 1, Long.MAX_VALUE))).start().get(15, SECONDS);
+
+    assertEquals(200, elements(sink).size());
+    assertTrue(askedDuringBundles.subList(2, 15).stream().allMatch(asked -> asked), askedDuringBundles.toString());
+    assertFalse(coreYield.isAsked(), "a finished pool asks no longer");
   }
 
   @Test
