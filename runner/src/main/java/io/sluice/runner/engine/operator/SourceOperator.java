@@ -1,17 +1,26 @@
 package io.sluice.runner.engine.operator;
 
-import io.sluice.runner.engine.resource.ExecutionResources;
-
 import io.sluice.runner.engine.block.Block;
+import io.sluice.runner.engine.resource.ExecutionResources;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-/** Reads splits in parallel; a split that is not done goes back to the queue after each chunk. */
-public final class SourceOperator extends TaskOperator implements StopsEarly {
+/**
+ * Reads splits in parallel, a chunk at a time. A task reads its split's next chunk straight after
+ * the last while the scheduler lets it go on (see {@link ContinuesTasks}), handing each chunk's
+ * output back as it finishes; otherwise the task ends, and a split that is not done goes back to the
+ * queue.
+ */
+public final class SourceOperator extends TaskOperator implements StopsEarly, ContinuesTasks {
   private final ArrayDeque<SplitReader> ready;
   private final List<SplitReader> all;
+  /** The running tasks, in the order they started. */
+  private final List<ReadTask> reading = new ArrayList<>();
+  private Runnable requestTurn = () -> {};
   private boolean stopped;
 
   public SourceOperator(String name, Collection<? extends SplitReader> splits, int maxConcurrency) {
@@ -47,7 +56,41 @@ public final class SourceOperator extends TaskOperator implements StopsEarly {
   public Task pollTask() {
     rebalance();
     SplitReader split = ready.poll();
-    return split == null ? null : start(new ReadTask(split));
+    if (split == null) {
+      return null;
+    }
+    ReadTask task = new ReadTask(split);
+    reading.add(task);
+    return start(task);
+  }
+
+  @Override
+  public void turnsBy(Runnable requestTurn) {
+    this.requestTurn = requestTurn;
+  }
+
+  /**
+   * Collects the chunks running tasks have finished, and lets up to {@code mayGoOn} of them read
+   * another. None goes on while a slot is free and no split waits: its split must come back to be
+   * split again (see {@link #rebalance}), or the slot would stay idle.
+   */
+  @Override
+  public int continueTasks(int mayGoOn) {
+    int collected = 0;
+    int allowed = stopped || (ready.isEmpty() && running() < maxConcurrency()) ? 0 : mayGoOn;
+    for (ReadTask task : reading) {
+      collected += collect(task);
+      task.mayGoOn.set(allowed-- > 0);
+    }
+    return collected;
+  }
+
+  private int collect(ReadTask task) {
+    int chunks = 0;
+    for (List<OutputBlock> chunk; (chunk = task.finishedChunks.poll()) != null; chunks++) {
+      outputs().addAll(chunk);
+    }
+    return chunks;
   }
 
   /** While slots would stay idle, splits the remainder of waiting splits that are willing. */
@@ -67,6 +110,8 @@ public final class SourceOperator extends TaskOperator implements StopsEarly {
   @Override
   void completed(Task task) {
     ReadTask read = (ReadTask) task;
+    reading.remove(read);
+    collect(read);
     outputs().addAll(read.result);
     if (!stopped && !read.split.isDone()) {
       ready.add(read.split);
@@ -83,6 +128,9 @@ public final class SourceOperator extends TaskOperator implements StopsEarly {
   public void stopEarly() {
     ready.clear();
     stopped = true;
+    for (ReadTask task : reading) {
+      task.mayGoOn.set(false);
+    }
   }
 
   @Override
@@ -104,8 +152,12 @@ public final class SourceOperator extends TaskOperator implements StopsEarly {
     }
   }
 
-  private static final class ReadTask implements Task {
+  private final class ReadTask implements Task {
     final SplitReader split;
+    /** Set by the scheduling thread, taken by the task as it goes on to another chunk. */
+    final AtomicBoolean mayGoOn = new AtomicBoolean();
+    /** Chunks read before the last, for the scheduling thread to collect. */
+    final ConcurrentLinkedQueue<List<OutputBlock>> finishedChunks = new ConcurrentLinkedQueue<>();
     List<OutputBlock> result;
 
     ReadTask(SplitReader split) {
@@ -114,7 +166,16 @@ public final class SourceOperator extends TaskOperator implements StopsEarly {
 
     @Override
     public void run() throws Exception {
-      result = split.readSome();
+      while (true) {
+        List<OutputBlock> chunk = split.readSome();
+        // Taken before the chunk is handed back: the turn that collects it may grant the next one.
+        if (split.isDone() || !mayGoOn.getAndSet(false)) {
+          result = chunk;
+          return;
+        }
+        finishedChunks.add(chunk);
+        requestTurn.run();
+      }
     }
   }
 }

@@ -7,6 +7,8 @@ package io.sluice.runner.engine.scheduler;
 public final class OperatorStats {
   private final String name;
   private long tasks;
+  /** Pieces of work running tasks finished and went on from (see ContinuesTasks). */
+  private long piecesContinued;
   private long taskNanos;
   private long maxTaskNanos;
   /** When its first task started and its last one ended, from the start of the run; once tasks > 0. */
@@ -31,6 +33,15 @@ public final class OperatorStats {
     tasks++;
     taskNanos += nanos;
     maxTaskNanos = Math.max(maxTaskNanos, nanos);
+  }
+
+  void continued(int pieces) {
+    piecesContinued += pieces;
+  }
+
+  /** Pieces of work done: every task's last, and those tasks went on from. */
+  long pieces() {
+    return tasks + piecesContinued;
   }
 
   void emitted(int rows, long bytes) {
@@ -107,6 +118,7 @@ public final class OperatorStats {
         name, tasks, taskSeconds, tasks == 0 ? 0.0 : taskNanos / 1e6 / tasks, maxTaskNanos / 1e6,
         tasks == 0 ? "" : String.format(", active %.1f-%.1f ms", firstTaskStartNanos / 1e6, lastTaskEndNanos / 1e6),
         rowsIn, blocksOut, rowsOut, bytes(bytesOut), bytes(peakQueuedBytes))
+        + (piecesContinued > 0 ? "; " + pieces() + " chunks, " + piecesContinued + " run on without a new task" : "")
         + (peakWorkers > 0 ? "; peak actors " + peakWorkers : "")
         + (stoppedEarly ? "; stopped early (a limit downstream was reached)" : "");
   }

@@ -7,6 +7,7 @@ import io.sluice.runner.engine.backpressure.ResourceUsage;
 import io.sluice.runner.engine.block.Block;
 import io.sluice.runner.engine.operator.HoldsResources;
 import io.sluice.runner.engine.operator.PhysicalOperator;
+import io.sluice.runner.engine.operator.ContinuesTasks;
 import io.sluice.runner.engine.operator.RequestsTurns;
 import io.sluice.runner.engine.operator.PhysicalOperator.OutputBlock;
 import io.sluice.runner.engine.operator.StopsEarly;
@@ -78,6 +79,8 @@ public final class StreamingExecutor implements ResourceUsage {
   private final DeviceAllocator devices;
   /** Operators whose workers hold resources while they live, resized every turn. */
   private final List<OpState> holders = new ArrayList<>();
+  /** Operators whose tasks can go on past a piece of work (see {@link ContinuesTasks}). */
+  private final List<OpState> continuers = new ArrayList<>();
   private final SpillStore spills;
   /** Bytes of blocks whose spill write is still running: still in memory, but on their way out. */
   private long spillsInFlightBytes;
@@ -111,6 +114,9 @@ public final class StreamingExecutor implements ResourceUsage {
       }
       if (state.op instanceof RequestsTurns requester) {
         requester.turnsBy(() -> completions.offer(Completion.WAKE_UP));
+      }
+      if (state.op instanceof ContinuesTasks) {
+        continuers.add(state);
       }
     }
     for (Topology.Edge edge : topology.edges()) {
@@ -217,6 +223,7 @@ public final class StreamingExecutor implements ResourceUsage {
         completion = completions.poll();
       }
       progressed |= rescale();
+      progressed |= continueTasks();
       progressed |= pump();
       spillIfOverBudget();
       if (ops.stream().allMatch(op -> op.finished)) {
@@ -339,7 +346,7 @@ public final class StreamingExecutor implements ResourceUsage {
       if (!state.finished) {
         HoldsResources holder = (HoldsResources) state.op;
         try {
-          holder.cpusWantedElsewhere(state.running > 0 && othersWaitedForCpus(state, now));
+          holder.cpusWantedElsewhere(state.running > 0 && othersWaitForCpus(state, now, CPU_WAIT_BEFORE_HOLDERS_YIELD_NANOS));
           changed |= holder.rescale(state.grants, now);
         } catch (RuntimeException e) {
           throw new OperatorFailedException(state.op.name(), e);
@@ -501,9 +508,36 @@ public final class StreamingExecutor implements ResourceUsage {
     }
   }
 
-  /** For {@link #othersWaitedForCpus}: only operators that hold resources (actor pools) are asked. */
+  /**
+   * Lets operators whose tasks can go on past their current piece of work do so where the policies
+   * would start another of their tasks; returns whether any collected finished pieces. While another
+   * operator that ranks first waits for CPUs, one task fewer goes on each turn, so that it ends and
+   * frees its CPUs, as it would between tasks.
+   */
+  private boolean continueTasks() {
+    boolean collected = false;
+    long now = clock.getAsLong();
+    for (OpState state : continuers) {
+      if (state.running == 0 || state.finished) {
+        continue;
+      }
+      int mayGoOn = !configuredPoliciesAllow(new CurrentPieceDone(state)) ? 0
+          : othersWaitForCpus(state, now, 0) ? state.running - 1 : state.running;
+      int pieces;
+      try {
+        pieces = ((ContinuesTasks) state.op).continueTasks(mayGoOn);
+      } catch (RuntimeException e) {
+        throw new OperatorFailedException(state.op.name(), e);
+      }
+      state.stats.continued(pieces);
+      collected |= pieces > 0;
+    }
+    return collected;
+  }
+
+  /** For {@link #othersWaitForCpus}: only operators that hold resources or go on past a piece are asked. */
   private void noteWhoWaitsForCpus() {
-    if (holders.isEmpty()) {
+    if (holders.isEmpty() && continuers.isEmpty()) {
       return;
     }
     long now = clock.getAsLong();
@@ -519,13 +553,14 @@ public final class StreamingExecutor implements ResourceUsage {
   }
 
   /**
-   * Whether an operator other than {@code holder} has waited long enough for CPUs that running tasks
-   * hold, and would get what the holder frees: it ranks first (see {@link #ranksBefore}).
+   * Whether an operator other than {@code holder} has waited at least {@code minWaitNanos} for CPUs
+   * that running tasks hold, and would get what the holder frees: it ranks first (see {@link
+   * #ranksBefore}).
    */
-  private boolean othersWaitedForCpus(OpState holder, long now) {
+  private boolean othersWaitForCpus(OpState holder, long now, long minWaitNanos) {
     for (OpState state : ops) {
       if (state != holder && state.waitingForCpusSinceNanos >= 0 && ranksBefore(state, holder)
-          && now - state.waitingForCpusSinceNanos >= CPU_WAIT_BEFORE_HOLDERS_YIELD_NANOS) {
+          && now - state.waitingForCpusSinceNanos >= minWaitNanos) {
         return true;
       }
     }
@@ -579,7 +614,7 @@ public final class StreamingExecutor implements ResourceUsage {
     return resourceBudget.canStartTask(state) && configuredPoliciesAllow(state);
   }
 
-  private boolean configuredPoliciesAllow(OpState state) {
+  private boolean configuredPoliciesAllow(OperatorLoad state) {
     for (BackpressurePolicy policy : config.policies()) {
       if (!policy.canStartTask(state)) {
         return false;
@@ -854,7 +889,7 @@ public final class StreamingExecutor implements ResourceUsage {
 
     @Override
     public long expectedTaskOutputBytes() {
-      return stats.tasks() == 0 ? 0 : stats.bytesOut() / stats.tasks();
+      return stats.pieces() == 0 ? 0 : stats.bytesOut() / stats.pieces();
     }
 
     @Override
@@ -869,6 +904,48 @@ public final class StreamingExecutor implements ResourceUsage {
         total += consumer.queuedBytes;
       }
       return total;
+    }
+  }
+
+  /**
+   * An operator as the policies will see it when a running task's current piece of work is done:
+   * its output queued downstream (as much as a task's on average) and the task ended. Whether they
+   * allow the task to go on is whether they would then start one in its place.
+   */
+  private record CurrentPieceDone(OperatorLoad op) implements OperatorLoad {
+    @Override
+    public String name() {
+      return op.name();
+    }
+
+    @Override
+    public int runningTasks() {
+      return op.runningTasks() - 1;
+    }
+
+    @Override
+    public int maxConcurrency() {
+      return op.maxConcurrency();
+    }
+
+    @Override
+    public ExecutionResources taskResources() {
+      return op.taskResources();
+    }
+
+    @Override
+    public long downstreamQueuedBytes() {
+      return op.downstreamQueuedBytes() + op.expectedTaskOutputBytes();
+    }
+
+    @Override
+    public long expectedTaskOutputBytes() {
+      return op.expectedTaskOutputBytes();
+    }
+
+    @Override
+    public long memoryBudgetBytes() {
+      return op.memoryBudgetBytes();
     }
   }
 }

@@ -449,6 +449,70 @@ class StreamingExecutorTest {
   }
 
   @Test
+  void aReadGoesOnFromChunkToChunkWithoutANewTaskAndHandsEachChunkOnAsItIsRead() throws Exception {
+    // One split of 40 chunks, one slot: the task reads on. The sink must see the first chunk's rows
+    // while the split is still being read, so chunks leave as they finish, not when the task ends.
+    AtomicInteger chunksReadWhenSinkFirstSawRows = new AtomicInteger(-1);
+    ListSplit split = new ListSplit(range(0, 400), 10, 1) {
+      @Override
+      public List<OutputBlock> readSome() throws Exception {
+        Thread.sleep(1);
+        return super.readSome();
+      }
+    };
+    BlockFunction watch = input -> {
+      chunksReadWhenSinkFirstSawRows.compareAndSet(-1, split.reads.get());
+      return List.of(new OutputBlock(0, input));
+    };
+    Topology topology = new Topology();
+    int source = topology.add(new SourceOperator("source", List.of(split), 1));
+    int map = topology.add(new MapOperator("watch", watch, 1));
+    CollectingSink sink = new CollectingSink("sink");
+    int sinkId = topology.add(sink);
+    topology.connect(source, 0, map);
+    topology.connect(map, 0, sinkId);
+
+    StreamingExecutor executor = new StreamingExecutor(topology, config(4, new ConcurrencyCapPolicy()));
+    executor.start().get(10, SECONDS);
+
+    assertEquals(range(0, 400), sorted(elements(sink)));
+    assertEquals(40, split.reads.get());
+    long tasks = executor.operatorStats().get(source).tasks();
+    assertTrue(tasks < 20, "40 chunks took " + tasks + " tasks");
+    assertTrue(chunksReadWhenSinkFirstSawRows.get() < 40, "rows first moved on after chunk " + chunksReadWhenSinkFirstSawRows);
+  }
+
+  @Test
+  void aReadThatGoesOnLetsItsCpuGoToAStepThatWaitsForOne() throws Exception {
+    // One CPU: the read would hold it for all its 50 chunks of 2 ms; the step after it waits for
+    // the CPU and ranks first (less queued after it), so the read's task must end early.
+    ListSplit split = new ListSplit(range(0, 500), 10, 1) {
+      @Override
+      public List<OutputBlock> readSome() throws Exception {
+        Thread.sleep(2);
+        return super.readSome();
+      }
+    };
+    AtomicInteger chunksReadWhenNextRan = new AtomicInteger(-1);
+    BlockFunction next = input -> {
+      chunksReadWhenNextRan.compareAndSet(-1, split.reads.get());
+      return List.of(new OutputBlock(0, input));
+    };
+    Topology topology = new Topology();
+    int source = topology.add(new SourceOperator("source", List.of(split), 1));
+    int map = topology.add(new MapOperator("next", next, 1));
+    CollectingSink sink = new CollectingSink("sink");
+    int sinkId = topology.add(sink);
+    topology.connect(source, 0, map);
+    topology.connect(map, 0, sinkId);
+
+    new StreamingExecutor(topology, config(1, new ConcurrencyCapPolicy())).start().get(10, SECONDS);
+
+    assertEquals(range(0, 500), sorted(elements(sink)));
+    assertTrue(chunksReadWhenNextRan.get() <= 5, "the next step first ran after " + chunksReadWhenNextRan + " of 50 chunks");
+  }
+
+  @Test
   void concurrencyCapOfOneNeverRunsTwoTasksOfAnOperatorAtOnce() throws Exception {
     ConcurrencyProbe mapProbe = new ConcurrencyProbe();
     ConcurrencyProbe readProbe = new ConcurrencyProbe();
