@@ -25,7 +25,10 @@ class SpillingPipelineTest {
 
   @Test
   void blocksBeyondTheBudgetSpillWithTheirCoderAndEveryRecordIsCounted() throws Exception {
-    SluicePipelineOptions options = PipelineOptionsFactory.fromArgs("--memoryBudget=" + (1 << 20),
+    // Half a read chunk's output (up to four 256 KiB blocks): the budget is exceeded whenever a chunk
+    // lands before the consumer has caught up. With a budget of one whole chunk, whether the run
+    // spilled depended on timing: once, in a full build, it did not.
+    SluicePipelineOptions options = PipelineOptionsFactory.fromArgs("--memoryBudget=" + (512 << 10),
         "--targetBlockBytes=" + (256 << 10), "--parallelism=2", "--blockOnRun=false",
         "--spillDirectory=" + spillParent,
         // Inflate stays on tasks, so the inflated records queue ahead of the pool rather than go straight to it.

@@ -36,13 +36,6 @@ final class BoundedSourceSplit implements ElementFeed {
    * records).
    */
   private static final long MAX_CHUNK_NANOS = 20_000_000L;
-  /**
-   * A split's first chunk of slow records ends after this long, and each next one after twice as
-   * long, up to {@link #MAX_CHUNK_NANOS}: the first output reaches consumers within milliseconds of
-   * the start (a GPU stage waiting for its first batch, measured: 31-46 ms with whole 20 ms chunks
-   * before), and the split is shared sooner.
-   */
-  private static final long FIRST_CHUNK_NANOS = 2_000_000L;
   /** Records per clock reading, and the time per record, over a stride, that counts as slow. */
   private static final int CLOCK_STRIDE = 16;
   private static final long SLOW_RECORD_NANOS = 50_000L;
@@ -54,10 +47,8 @@ final class BoundedSourceSplit implements ElementFeed {
   private final String transform;
   private BoundedSource.BoundedReader<?> reader;
   private boolean done;
-  /** The last chunk ended on its time limit: records here are slow to process, worth sharing. */
+  /** The last chunk ended on MAX_CHUNK_NANOS: records here are slow to process, worth sharing. */
   private boolean lastChunkTimedOut;
-  /** How long the next chunk may take if its records are slow. */
-  private long chunkNanos = FIRST_CHUNK_NANOS;
 
   BoundedSourceSplit(BoundedSource<?> source, Coder<?> coder, String transform, OperatorContext context) {
     this.context = context;
@@ -96,7 +87,7 @@ final class BoundedSourceSplit implements ElementFeed {
       long maxOutputBytes = context.blockSize().bytes() * MAX_CHUNK_OUTPUT_BLOCKS;
       long read = 0;
       long strideStart = System.nanoTime();
-      long deadline = strideStart + chunkNanos;
+      long deadline = strideStart + MAX_CHUNK_NANOS;
       long classesLoaded = CLASS_LOADING.getTotalLoadedClassCount();
       int fastStrides = 0;
       int slowStrides = 0;
@@ -127,7 +118,6 @@ final class BoundedSourceSplit implements ElementFeed {
           // says nothing of the records.
           if (now - deadline > 0 && slowStrides > fastStrides) {
             lastChunkTimedOut = true;
-            chunkNanos = Math.min(MAX_CHUNK_NANOS, chunkNanos * 2);
             break;
           }
           if (read % (CLOCK_STRIDE * 4) == 0 && outputBytes.getAsLong() >= maxOutputBytes) {

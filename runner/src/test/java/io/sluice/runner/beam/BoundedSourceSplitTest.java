@@ -107,23 +107,6 @@ class BoundedSourceSplitTest {
   }
 
   @Test
-  void slowRecordsStartWithShortChunksThatGrow() throws Exception {
-    feedChunk(splitOf(100), 0); // loads the classes a first chunk needs: strides that load some are no evidence
-    // Records of 200 us: the first chunk ends after about 2 ms (one 16-record stride), so that a
-    // consumer waiting for its first batch gets output at once; each next chunk may take twice as
-    // long, up to 20 ms (100 records, ending on the stride after).
-    BoundedSourceSplit split = splitOf(2_000);
-    List<Integer> chunks = new ArrayList<>();
-
-    for (int i = 0; i < 6; i++) {
-      chunks.add(feedChunk(split, 200).size());
-    }
-
-    assertTrue(chunks.get(0) <= 32, chunks.toString());
-    assertTrue(chunks.get(5) >= 96, chunks.toString());
-  }
-
-  @Test
   void slowRecordsAreSharedAndNothingIsLostOrReadTwice() throws Exception {
     BoundedSourceSplit split = splitOf(2_000);
     List<Long> slow = new ArrayList<>();

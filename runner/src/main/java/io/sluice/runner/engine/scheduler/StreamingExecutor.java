@@ -521,8 +521,14 @@ public final class StreamingExecutor implements ResourceUsage {
       if (state.running == 0 || state.finished) {
         continue;
       }
-      int mayGoOn = !configuredPoliciesAllow(new CurrentPieceDone(state)) ? 0
-          : othersWaitForCpus(state, now, 0) ? state.running - 1 : state.running;
+      // One at a time, as dispatch starts tasks: each piece let go on adds its output to the queues.
+      int mayGoOn = 0;
+      while (mayGoOn < state.running && configuredPoliciesAllow(new PiecesDone(state, mayGoOn + 1))) {
+        mayGoOn++;
+      }
+      if (othersWaitForCpus(state, now, 0)) {
+        mayGoOn = Math.min(mayGoOn, state.running - 1);
+      }
       int pieces;
       try {
         pieces = ((ContinuesTasks) state.op).continueTasks(mayGoOn);
@@ -908,11 +914,12 @@ public final class StreamingExecutor implements ResourceUsage {
   }
 
   /**
-   * An operator as the policies will see it when a running task's current piece of work is done:
-   * its output queued downstream (as much as a task's on average) and the task ended. Whether they
-   * allow the task to go on is whether they would then start one in its place.
+   * An operator as the policies will see it when {@code pieces} running tasks' current pieces of
+   * work are done: their output queued downstream (as much as a task's on average), and the last of
+   * them ended. Whether they allow that task to go on is whether they would then start one in its
+   * place.
    */
-  private record CurrentPieceDone(OperatorLoad op) implements OperatorLoad {
+  private record PiecesDone(OperatorLoad op, int pieces) implements OperatorLoad {
     @Override
     public String name() {
       return op.name();
@@ -935,7 +942,7 @@ public final class StreamingExecutor implements ResourceUsage {
 
     @Override
     public long downstreamQueuedBytes() {
-      return op.downstreamQueuedBytes() + op.expectedTaskOutputBytes();
+      return op.downstreamQueuedBytes() + pieces * op.expectedTaskOutputBytes();
     }
 
     @Override
