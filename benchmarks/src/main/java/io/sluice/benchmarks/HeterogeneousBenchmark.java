@@ -13,8 +13,10 @@ import org.apache.beam.sdk.options.PipelineOptions;
  *
  * <p>Usage: {@code HeterogeneousBenchmark [--items=20000] [--cpuMicros=200] [--gpuMillis=8]
  * [--batchSize=64] [--gpus=1,2] [--runners=sluice,flink,direct] [--repeats=3]}. Every runner is
- * warmed up on a tenth of the items and then on three full-size runs first. Runners share this JVM:
- * the work is spinning and sleeping for fixed times, which JIT and GC affect little once warm.
+ * warmed up on a tenth of the items and then on three full-size runs first. Runners share this JVM
+ * (the work is spinning and sleeping for fixed times). The JIT still compiles some per-run code
+ * during the timed runs: 15-350 ms of a core per two-GPU Sluice run in an all-runner run, 20-1,070
+ * ms with Sluice alone (2026-12-02), on the two cores the run uses.
  */
 public final class HeterogeneousBenchmark {
   private static final int FULL_SIZE_WARM_UPS = 3;
