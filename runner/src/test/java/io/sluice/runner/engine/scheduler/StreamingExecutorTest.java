@@ -513,6 +513,35 @@ class StreamingExecutorTest {
   }
 
   @Test
+  void aStepWithShortTasksRidesAlongInsteadOfEndingTheReadThatHoldsTheCpu() throws Exception {
+    // One CPU, held by a read of 60 chunks of 2 ms that goes on from chunk to chunk. The step after
+    // it takes microseconds a block: once its first tasks have shown that, its tasks run beside
+    // the read, which no longer ends a task for each of them.
+    ListSplit split = new ListSplit(range(0, 600), 10, 1) {
+      @Override
+      public List<OutputBlock> readSome() throws Exception {
+        Thread.sleep(2);
+        return super.readSome();
+      }
+    };
+    Topology topology = new Topology();
+    int source = topology.add(new SourceOperator("source", List.of(split), 1));
+    int map = topology.add(new MapOperator("short", input -> List.of(new OutputBlock(0, input)), 1));
+    CollectingSink sink = new CollectingSink("sink");
+    int sinkId = topology.add(sink);
+    topology.connect(source, 0, map);
+    topology.connect(map, 0, sinkId);
+
+    StreamingExecutor executor = new StreamingExecutor(topology, config(1, new ConcurrencyCapPolicy()));
+    executor.start().get(10, SECONDS);
+
+    assertEquals(range(0, 600), sorted(elements(sink)));
+    assertEquals(60, executor.operatorStats().get(map).tasks());
+    long readTasks = executor.operatorStats().get(source).tasks();
+    assertTrue(readTasks <= 20, "60 chunks took " + readTasks + " read tasks");
+  }
+
+  @Test
   void concurrencyCapOfOneNeverRunsTwoTasksOfAnOperatorAtOnce() throws Exception {
     ConcurrencyProbe mapProbe = new ConcurrencyProbe();
     ConcurrencyProbe readProbe = new ConcurrencyProbe();
