@@ -453,31 +453,15 @@ class StreamingExecutorTest {
     // One split of 40 chunks, one slot: the task reads on. The sink must see the first chunk's rows
     // while the split is still being read, so chunks leave as they finish, not when the task ends.
     AtomicInteger chunksReadWhenSinkFirstSawRows = new AtomicInteger(-1);
-    ListSplit split = new ListSplit(range(0, 400), 10, 1) {
-      @Override
-      public List<OutputBlock> readSome() throws Exception {
-        Thread.sleep(1);
-        return super.readSome();
-      }
-    };
-    BlockFunction watch = input -> {
+    ListSplit split = slowSplit(40, 1);
+    ReadThenStep run = runReadThenStep(split, input -> {
       chunksReadWhenSinkFirstSawRows.compareAndSet(-1, split.reads.get());
       return List.of(new OutputBlock(0, input));
-    };
-    Topology topology = new Topology();
-    int source = topology.add(new SourceOperator("source", List.of(split), 1));
-    int map = topology.add(new MapOperator("watch", watch, 1));
-    CollectingSink sink = new CollectingSink("sink");
-    int sinkId = topology.add(sink);
-    topology.connect(source, 0, map);
-    topology.connect(map, 0, sinkId);
+    }, 4);
 
-    StreamingExecutor executor = new StreamingExecutor(topology, config(4, new ConcurrencyCapPolicy()));
-    executor.start().get(10, SECONDS);
-
-    assertEquals(range(0, 400), sorted(elements(sink)));
+    assertEquals(range(0, 400), sorted(run.out()));
     assertEquals(40, split.reads.get());
-    long tasks = executor.operatorStats().get(source).tasks();
+    long tasks = run.readStats().tasks();
     assertTrue(tasks < 20, "40 chunks took " + tasks + " tasks");
     assertTrue(chunksReadWhenSinkFirstSawRows.get() < 40, "rows first moved on after chunk " + chunksReadWhenSinkFirstSawRows);
   }
@@ -486,29 +470,14 @@ class StreamingExecutorTest {
   void aReadThatGoesOnLetsItsCpuGoToAStepThatWaitsForOne() throws Exception {
     // One CPU: the read would hold it for all its 50 chunks of 2 ms; the step after it waits for
     // the CPU and ranks first (less queued after it), so the read's task must end early.
-    ListSplit split = new ListSplit(range(0, 500), 10, 1) {
-      @Override
-      public List<OutputBlock> readSome() throws Exception {
-        Thread.sleep(2);
-        return super.readSome();
-      }
-    };
+    ListSplit split = slowSplit(50, 2);
     AtomicInteger chunksReadWhenNextRan = new AtomicInteger(-1);
-    BlockFunction next = input -> {
+    ReadThenStep run = runReadThenStep(split, input -> {
       chunksReadWhenNextRan.compareAndSet(-1, split.reads.get());
       return List.of(new OutputBlock(0, input));
-    };
-    Topology topology = new Topology();
-    int source = topology.add(new SourceOperator("source", List.of(split), 1));
-    int map = topology.add(new MapOperator("next", next, 1));
-    CollectingSink sink = new CollectingSink("sink");
-    int sinkId = topology.add(sink);
-    topology.connect(source, 0, map);
-    topology.connect(map, 0, sinkId);
+    }, 1);
 
-    new StreamingExecutor(topology, config(1, new ConcurrencyCapPolicy())).start().get(10, SECONDS);
-
-    assertEquals(range(0, 500), sorted(elements(sink)));
+    assertEquals(range(0, 500), sorted(run.out()));
     assertTrue(chunksReadWhenNextRan.get() <= 5, "the next step first ran after " + chunksReadWhenNextRan + " of 50 chunks");
   }
 
@@ -517,28 +486,39 @@ class StreamingExecutorTest {
     // One CPU, held by a read of 60 chunks of 2 ms that goes on from chunk to chunk. The step after
     // it takes microseconds a block: once its first tasks have shown that, its tasks run beside
     // the read, which no longer ends a task for each of them.
-    ListSplit split = new ListSplit(range(0, 600), 10, 1) {
+    ReadThenStep run = runReadThenStep(slowSplit(60, 2), input -> List.of(new OutputBlock(0, input)), 1);
+
+    assertEquals(range(0, 600), sorted(run.out()));
+    assertEquals(60, run.stepStats().tasks());
+    long readTasks = run.readStats().tasks();
+    assertTrue(readTasks <= 20, "60 chunks took " + readTasks + " read tasks");
+  }
+
+  /** One split of {@code chunks} chunks of 10 rows (one block each), each taking {@code millis} to read. */
+  private static ListSplit slowSplit(int chunks, long millis) {
+    return new ListSplit(range(0, chunks * 10), 10, 1) {
       @Override
       public List<OutputBlock> readSome() throws Exception {
-        Thread.sleep(2);
+        Thread.sleep(millis);
         return super.readSome();
       }
     };
+  }
+
+  private record ReadThenStep(List<Integer> out, OperatorStats readStats, OperatorStats stepStats) {}
+
+  /** {@code split} read on one slot → {@code step} on one slot → sink, with {@code cpus} CPUs. */
+  private static ReadThenStep runReadThenStep(ListSplit split, BlockFunction step, double cpus) throws Exception {
     Topology topology = new Topology();
     int source = topology.add(new SourceOperator("source", List.of(split), 1));
-    int map = topology.add(new MapOperator("short", input -> List.of(new OutputBlock(0, input)), 1));
+    int map = topology.add(new MapOperator("step", step, 1));
     CollectingSink sink = new CollectingSink("sink");
     int sinkId = topology.add(sink);
     topology.connect(source, 0, map);
     topology.connect(map, 0, sinkId);
-
-    StreamingExecutor executor = new StreamingExecutor(topology, config(1, new ConcurrencyCapPolicy()));
+    StreamingExecutor executor = new StreamingExecutor(topology, config(cpus, new ConcurrencyCapPolicy()));
     executor.start().get(10, SECONDS);
-
-    assertEquals(range(0, 600), sorted(elements(sink)));
-    assertEquals(60, executor.operatorStats().get(map).tasks());
-    long readTasks = executor.operatorStats().get(source).tasks();
-    assertTrue(readTasks <= 20, "60 chunks took " + readTasks + " read tasks");
+    return new ReadThenStep(elements(sink), executor.operatorStats().get(source), executor.operatorStats().get(map));
   }
 
   @Test
