@@ -69,20 +69,26 @@ public final class SourceOperator extends TaskOperator implements StopsEarly, Co
     this.requestTurn = requestTurn;
   }
 
-  /**
-   * Collects the chunks running tasks have finished, and lets up to {@code mayGoOn} of them read
-   * another. None goes on while a slot is free and no split waits: its split must come back to be
-   * split again (see {@link #rebalance}), or the slot would stay idle.
-   */
   @Override
-  public int continueTasks(int mayGoOn) {
+  public int collectFinishedPieces() {
     int collected = 0;
-    int allowed = stopped || (ready.isEmpty() && running() < maxConcurrency()) ? 0 : mayGoOn;
     for (ReadTask task : reading) {
       collected += collect(task);
-      task.mayGoOn.set(allowed-- > 0);
     }
     return collected;
+  }
+
+  /**
+   * Lets up to {@code mayGoOn} running tasks read another chunk. None goes on while a slot is free
+   * and no split waits: its split must come back to be split again (see {@link #rebalance}), or the
+   * slot would stay idle.
+   */
+  @Override
+  public void letTasksGoOn(int mayGoOn) {
+    int allowed = stopped || (ready.isEmpty() && running() < maxConcurrency()) ? 0 : mayGoOn;
+    for (ReadTask task : reading) {
+      task.mayGoOn.set(allowed-- > 0);
+    }
   }
 
   private int collect(ReadTask task) {

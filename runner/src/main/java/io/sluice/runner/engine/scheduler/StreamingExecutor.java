@@ -228,13 +228,14 @@ public final class StreamingExecutor implements ResourceUsage {
         completion = completions.poll();
       }
       progressed |= rescale();
-      progressed |= continueTasks();
+      progressed |= collectFinishedPieces();
       progressed |= pump();
       spillIfOverBudget();
       if (ops.stream().allMatch(op -> op.finished)) {
         return;
       }
       progressed |= dispatch();
+      letTasksGoOn();
       if (!progressed && runningTasks == 0 && !dispatchDespiteBackpressure()) {
         throw new IllegalStateException("executor is stuck: nothing runs and nothing can run\n" + describe());
       }
@@ -546,14 +547,30 @@ public final class StreamingExecutor implements ResourceUsage {
     return tasks >= RIDE_ALONG_MIN_TASKS && state.stats.taskNanos() / tasks <= RIDE_ALONG_MAX_MEAN_TASK_NANOS;
   }
 
+  /** Takes in what continuing tasks finished since the last turn; returns whether there was any. */
+  private boolean collectFinishedPieces() {
+    boolean collected = false;
+    for (OpState state : continuers) {
+      int pieces;
+      try {
+        pieces = ((ContinuesTasks) state.op).collectFinishedPieces();
+      } catch (RuntimeException e) {
+        throw new OperatorFailedException(state.op.name(), e);
+      }
+      state.stats.continued(pieces);
+      collected |= pieces > 0;
+    }
+    return collected;
+  }
+
   /**
    * Lets operators whose tasks can go on past their current piece of work do so where the policies
-   * would start another of their tasks; returns whether any collected finished pieces. While another
-   * operator that ranks first waits for CPUs, one task fewer goes on each turn, so that it ends and
-   * frees its CPUs, as it would between tasks.
+   * would start another of their tasks, judged after this turn's output is queued downstream and
+   * this turn's tasks started, as dispatch judges. While another operator that ranks first waits
+   * for CPUs, one task fewer goes on each turn, so that it ends and frees its CPUs, as it would
+   * between tasks.
    */
-  private boolean continueTasks() {
-    boolean collected = false;
+  private void letTasksGoOn() {
     long now = clock.getAsLong();
     for (OpState state : continuers) {
       if (state.running == 0 || state.finished) {
@@ -567,16 +584,12 @@ public final class StreamingExecutor implements ResourceUsage {
       if (othersWaitForCpus(state, now, 0)) {
         mayGoOn = Math.min(mayGoOn, state.running - 1);
       }
-      int pieces;
       try {
-        pieces = ((ContinuesTasks) state.op).continueTasks(mayGoOn);
+        ((ContinuesTasks) state.op).letTasksGoOn(mayGoOn);
       } catch (RuntimeException e) {
         throw new OperatorFailedException(state.op.name(), e);
       }
-      state.stats.continued(pieces);
-      collected |= pieces > 0;
     }
-    return collected;
   }
 
   /** For {@link #othersWaitForCpus}: only operators that hold resources or go on past a piece are asked. */
