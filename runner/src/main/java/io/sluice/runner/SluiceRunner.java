@@ -109,6 +109,7 @@ public final class SluiceRunner extends PipelineRunner<SluicePipelineResult> {
   public SluicePipelineResult run(Pipeline pipeline) {
     FileSystems.setDefaultPipelineOptions(options);
     MetricsEnvironment.setMetricsSupported(true);
+    WarmUp.loadValueClasses();
     PipelineTranslator.normalize(pipeline);
     ExecutionResources limits = SluicePipelineOptions.limits(options);
     PhysicalPlan plan = PhysicalPlan.fuse(new PipelineTranslator(TranslatorRegistry.defaults()).translate(pipeline),
