@@ -13,13 +13,17 @@ import org.apache.beam.sdk.options.PipelineOptions;
  *
  * <p>Usage: {@code HeterogeneousBenchmark [--items=20000] [--cpuMicros=200] [--gpuMillis=8]
  * [--batchSize=64] [--gpus=1,2] [--runners=sluice,flink,direct] [--repeats=3]}. Every runner is
- * warmed up on a tenth of the items and then on three full-size runs first. Runners share this JVM
- * (the work is spinning and sleeping for fixed times). The JIT still compiles some per-run code
- * during the timed runs: 15-350 ms of a core per two-GPU Sluice run in an all-runner run, 20-1,070
- * ms with Sluice alone (2026-12-02), on the two cores the run uses.
+ * warmed up on a tenth of the items and then on full-size runs until one of them kept the JIT
+ * compiling for at most {@value #QUIET_COMPILE_MILLIS} ms (3 to 8 runs). Runners share this JVM (the
+ * work is spinning and sleeping for fixed times). Each timed run's JIT time is printed beside it:
+ * with three warm-ups only, Sluice's scheduling loop still reached C2 in timed runs, 160-1,240 ms of
+ * compilation per two-GPU run on the two cores the run uses (2026-12-02).
  */
 public final class HeterogeneousBenchmark {
-  private static final int FULL_SIZE_WARM_UPS = 3;
+  private static final int MIN_FULL_SIZE_WARM_UPS = 3;
+  private static final int MAX_FULL_SIZE_WARM_UPS = 8;
+  /** A warm-up run that compiled this little (1% of a 2 s run) ends the warm-up. */
+  private static final long QUIET_COMPILE_MILLIS = 20;
   public static void main(String[] argv) throws Exception {
     long items = 20_000;
     long cpuMicros = 200;
@@ -56,10 +60,15 @@ public final class HeterogeneousBenchmark {
       double limit = shape.physicalLimitSeconds(Runners.CORES);
       report.add(String.format("%nHeterogeneous: %,d items, %d us CPU each on %d cores, %d ms per batch of %d on %d GPU(s)",
           items, cpuMicros, Runners.CORES, gpuMillis, batchSize, gpus));
+      double gpuLimit = Math.ceil((double) items / batchSize) * gpuMillis / 1e3 / gpus;
       report.add(String.format("physical limit max(CPU %.3f s, GPU %.3f s) = %.3f s", items * cpuMicros / 1e6 / Runners.CORES,
-          Math.ceil((double) items / batchSize) * gpuMillis / 1e3 / gpus, limit));
-      report.add(String.format("%-8s %9s %9s %10s %9s %14s", "runner", "wall s", "x limit", "GPU busy", "batches",
-          "late us/batch"));
+          gpuLimit, limit));
+      double cpuFloor = SpinFloor.seconds(items, cpuMicros, Runners.CORES, HeterogeneousPipeline.SpinFn::spin);
+      double floor = Math.max(cpuFloor, gpuLimit);
+      report.add(String.format("floor max(the CPU stage's spins alone on %d threads %.3f s, GPU %.3f s) = %.3f s",
+          Runners.CORES, cpuFloor, gpuLimit, floor));
+      report.add(String.format("%-8s %9s %9s %9s %10s %9s %14s %8s", "runner", "wall s", "x limit", "x floor",
+          "GPU busy", "batches", "late us/batch", "JIT ms"));
       for (String runner : runners) {
         List<String> args = new ArrayList<>(pipelineArgs);
         args.add("--numGpus=" + gpus);
@@ -74,9 +83,11 @@ public final class HeterogeneousBenchmark {
           HeterogeneousPipeline.Shape warmUp =
               new HeterogeneousPipeline.Shape(Math.max(batchSize, items / 10), cpuMicros, gpuMillis, batchSize, gpus);
           runOnce(runner, args, warmUp, "warm-up-" + runner + "-" + gpus);
-          for (int w = 0; w < FULL_SIZE_WARM_UPS; w++) {
-            runOnce(runner, args, shape, "full-size-warm-up-" + w + "-" + runner + "-" + gpus);
-          }
+          int[] warmUps = {0};
+          int fullSizeWarmUps = TimedRuns.warmUpUntilJitQuiet(
+              () -> runOnce(runner, args, shape, "full-size-warm-up-" + warmUps[0]++ + "-" + runner + "-" + gpus),
+              MIN_FULL_SIZE_WARM_UPS, MAX_FULL_SIZE_WARM_UPS, QUIET_COMPILE_MILLIS);
+          System.out.printf("%s: warmed up with %d full-size runs%n", runner, fullSizeWarmUps);
           Measurement best = null;
           List<Measurement> runs = new ArrayList<>();
           for (int r = 0; r < repeats; r++) {
@@ -85,8 +96,9 @@ public final class HeterogeneousBenchmark {
           runs.sort((a, b) -> Long.compare(a.nanos, b.nanos));
           best = runs.get(runs.size() / 2);
           double wall = best.nanos / 1e9;
-          report.add(String.format("%-8s %9.3f %9.2f %9.1f%% %9d %14.1f", runner, wall, wall / limit,
-              100.0 * best.busyNanos / 1e9 / (gpus * wall), best.batches, best.lateNanos / 1e3 / best.batches));
+          report.add(String.format("%-8s %9.3f %9.2f %9.2f %9.1f%% %9d %14.1f %8d", runner, wall, wall / limit,
+              wall / floor, 100.0 * best.busyNanos / 1e9 / (gpus * wall), best.batches, best.lateNanos / 1e3 / best.batches,
+              best.compileMillis));
         } catch (RuntimeException e) {
           e.printStackTrace();
           report.add(String.format("%-8s FAILED: %s", runner, e));
@@ -94,21 +106,25 @@ public final class HeterogeneousBenchmark {
         }
       }
     }
-    report.add("x limit = wall time / physical limit (1.00: no schedule could do better). "
+    report.add("x limit = wall time / physical limit (1.00: no schedule could do better). x floor = wall time / "
+        + "floor, where the CPU work is what its spins took on this machine with no framework (see SpinFloor). "
         + "GPU busy = device time on batches / (GPUs x wall time). Late = how long a batch held its device past its "
-        + "nominal time, on average. Median of " + repeats + " run(s) per runner.");
+        + "nominal time, on average. JIT ms = time the JIT compilers spent during that run (on the same cores). "
+        + "Median of " + repeats + " run(s) per runner.");
     report.forEach(System.out::println);
     if (failed) {
       System.exit(1);
     }
   }
 
-  private record Measurement(long nanos, long busyNanos, long batches, long lateNanos) {}
+  private record Measurement(long nanos, long busyNanos, long batches, long lateNanos, long compileMillis) {}
 
   private static Measurement runOnce(String runner, List<String> args, HeterogeneousPipeline.Shape shape, String runId) {
     PipelineOptions options = Runners.optionsFor(runner, args).orElseThrow();
     System.out.printf("%s: %s (%,d items, %d GPU(s))%n", runner, runId, shape.items(), shape.gpus());
+    long compiledBefore = TimedRuns.compileMillis();
     TimedRuns.Timed run = TimedRuns.timeToDone(HeterogeneousPipeline.build(options, shape, runId));
+    long compiled = TimedRuns.compileMillis() - compiledBefore;
     long started = run.startNanos();
     long nanos = run.nanos();
     OptionalLong count = InProcessResults.take(runId);
@@ -117,8 +133,9 @@ public final class HeterogeneousBenchmark {
       throw new IllegalStateException(runner + " counted " + count + " items, expected " + shape.items());
     }
     System.out.printf("%s: %.3f s; first batch after %.0f ms, devices idle %.0f ms between batches, last batch "
-            + "ended %.0f ms before the run did%n", runner, nanos / 1e9, (devices.firstBatchStart() - started) / 1e6,
-        devices.idleBetweenBatchesNanos() / 1e6, (started + nanos - devices.lastBatchEnd()) / 1e6);
-    return new Measurement(nanos, devices.busyNanos(), devices.batches(), devices.lateNanos());
+            + "ended %.0f ms before the run did; JIT compiled for %d ms%n", runner, nanos / 1e9,
+        (devices.firstBatchStart() - started) / 1e6, devices.idleBetweenBatchesNanos() / 1e6,
+        (started + nanos - devices.lastBatchEnd()) / 1e6, compiled);
+    return new Measurement(nanos, devices.busyNanos(), devices.batches(), devices.lateNanos(), compiled);
   }
 }

@@ -56,12 +56,17 @@ final class HeterogeneousPipeline {
 
     @ProcessElement
     public void process(@Element Long item, OutputReceiver<Long> out) {
+      out.output(item + (spin(micros) & 0)); // uses the spin count so the loop is not removed
+    }
+
+    /** Spins until {@code micros} have passed; returns how many times it looked at the clock. */
+    static long spin(long micros) {
       long end = System.nanoTime() + micros * 1_000;
       long spins = 0;
       while (System.nanoTime() < end) {
         spins++;
       }
-      out.output(item + (spins & 0)); // uses spins so the loop is not removed
+      return spins;
     }
   }
 

@@ -28,10 +28,15 @@ import org.apache.beam.sdk.options.PipelineOptions;
 public final class MemoryBenchmark {
   private static final String IN_PROCESS = "--inProcess";
   private static final String RESULT = "RESULT ";
+  private static final int MIN_WARM_UPS = 2;
+  private static final int MAX_WARM_UPS = 6;
+  /** A warm-up that compiled this little ends the warm-up (2% of a warm-up of 50,000 records). */
+  private static final long QUIET_COMPILE_MILLIS = 50;
 
   private record Config(String runner, String heap, long records) {}
 
-  private record Outcome(Config config, String status, double seconds, long peakAfterGcBytes, long peakLiveBytes) {}
+  private record Outcome(Config config, String status, double seconds, long peakAfterGcBytes, long peakLiveBytes,
+      long compileMillis) {}
 
   public static void main(String[] argv) throws Exception {
     Arguments args = Arguments.parse(argv);
@@ -54,28 +59,43 @@ public final class MemoryBenchmark {
       outcomes.add(inOwnJvm(config, args));
     }
     int cores = Runtime.getRuntime().availableProcessors();
+    MemoryPipeline.Shape shape = args.shape(args.records);
+    double floor = SpinFloor.seconds(shape.records() * shape.fanOut(), shape.consumeMicros(), cores,
+        MemoryPipeline.ConsumeFn::spin);
     System.out.printf("%nMemory: %,d records of %d B, each expanded %dx to %d B (%.1f GiB in all); consumer %d us per "
             + "expanded record on %d cores%n", args.records, args.recordBytes, args.fanOut, args.expandedBytes,
         args.shape(args.records).expandedTotalBytes() / (double) (1L << 30), args.consumeMicros, cores);
-    System.out.printf("%-8s %6s %11s %9s %9s %8s %15s %15s  %s%n", "runner", "heap", "records", "wall s", "limit s",
-        "x limit", "after GC, MiB", "live, MiB", "status");
+    System.out.printf("the consumer's spins alone, no framework, on %d threads: %.3f s (%.3f x their nominal time)%n",
+        cores, floor, floor / shape.physicalLimitSeconds(cores));
+    System.out.printf("%-8s %6s %11s %9s %9s %8s %8s %15s %15s %7s  %s%n", "runner", "heap", "records", "wall s",
+        "limit s", "x limit", "x floor", "after GC, MiB", "live, MiB", "JIT ms", "status");
     for (Outcome o : outcomes) {
       double limit = args.shape(o.config.records).physicalLimitSeconds(cores);
-      System.out.printf("%-8s %6s %,11d %9s %9.3f %8s %15.1f %15.1f  %s%n", o.config.runner, o.config.heap,
+      double scaledFloor = floor * o.config.records / shape.records();
+      System.out.printf("%-8s %6s %,11d %9s %9.3f %8s %8s %15.1f %15.1f %7d  %s%n", o.config.runner, o.config.heap,
           o.config.records, o.seconds > 0 ? String.format("%.3f", o.seconds) : "-", limit,
-          o.seconds > 0 ? String.format("%.2f", o.seconds / limit) : "-", o.peakAfterGcBytes / (double) (1 << 20),
-          o.peakLiveBytes / (double) (1 << 20), o.status);
+          o.seconds > 0 ? String.format("%.2f", o.seconds / limit) : "-",
+          o.seconds > 0 ? String.format("%.2f", o.seconds / scaledFloor) : "-", o.peakAfterGcBytes / (double) (1 << 20),
+          o.peakLiveBytes / (double) (1 << 20), o.compileMillis, o.status);
     }
-    System.out.println("x limit = wall time / (consumer work / cores). After GC = largest heap occupancy right after "
+    System.out.println("x limit = wall time / (consumer work / cores). x floor = wall time / what the consumer's "
+        + "spins took alone (scaled to the row's records; see SpinFloor). After GC = largest heap occupancy right after "
         + "any collection in the timed run (with G1 it includes old-generation garbage not yet reclaimed). Live = "
         + "largest heap surviving a full collection forced every 250 ms in a second, untimed run of the same size. "
-        + "Each row ran in its own JVM with -Xmx as listed, after a warm-up on a tenth of the records.");
+        + "JIT ms = time the JIT compilers spent during the timed run, on the same cores. Each row ran in its own JVM "
+        + "with -Xmx as listed, after warm-ups on a tenth of the records until one kept the JIT compiling for at most "
+        + QUIET_COMPILE_MILLIS + " ms (" + MIN_WARM_UPS + " to " + MAX_WARM_UPS + " runs).");
   }
 
   private static Outcome inOwnJvm(Config config, Arguments args) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + config.heap);
+    // Runners settle with a full collection before the timed run; G1 then gave memory back and took
+    // it again during the run, page by page (0.36 s of system time in a 9 s run of 200,000 records
+    // here). The heap may still grow; it no longer shrinks. (A fixed -Xms8g was worse: this VM's
+    // kernel reclaims cold pages, and the 8g row spent 19 s in page faults.)
+    command.add("-XX:MaxHeapFreeRatio=100");
     for (String flag : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       if (!flag.startsWith("-Xmx")) {
         command.add(flag);
@@ -105,7 +125,8 @@ public final class MemoryBenchmark {
       while ((line = lines.readLine()) != null) {
         if (line.startsWith(RESULT)) {
           String[] f = line.substring(RESULT.length()).split(" ");
-          outcome = new Outcome(config, f[0], Long.parseLong(f[1]) / 1e9, Long.parseLong(f[2]), Long.parseLong(f[3]));
+          outcome = new Outcome(config, f[0], Long.parseLong(f[1]) / 1e9, Long.parseLong(f[2]), Long.parseLong(f[3]),
+              Long.parseLong(f[4]));
         } else if (!line.contains(" WARN ") && !line.startsWith("\tat ")) {
           outOfMemory |= line.contains("OutOfMemoryError");
           System.out.println("  [" + config.runner + " -Xmx" + config.heap + "] " + line);
@@ -117,7 +138,7 @@ public final class MemoryBenchmark {
       String status = outOfMemory ? "OutOfMemoryError (JVM exited with " + exit + ")"
           : exit == 137 || exit == 9 ? "TIMEOUT (killed after " + args.timeoutSeconds + " s)"
           : "FAILED (JVM exited with " + exit + ")";
-      outcome = new Outcome(config, status, -1, 0, 0);
+      outcome = new Outcome(config, status, -1, 0, 0, 0);
     }
     return outcome;
   }
@@ -126,12 +147,24 @@ public final class MemoryBenchmark {
     int cores = Runtime.getRuntime().availableProcessors();
     try {
       MemoryPipeline.Shape warmUp = args.shape(Math.max(1, args.records / 10));
-      runOnce(args, warmUp, cores, "warm-up");
+      int[] warmUps = {0};
+      int runs = TimedRuns.warmUpUntilJitQuiet(() -> {
+        // Watched like the timed run: its GC notifications build JMX data whose code must be warm too.
+        try (HeapWatch watch = new HeapWatch()) {
+          runOnce(args, warmUp, cores, "warm-up-" + warmUps[0]++);
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }, MIN_WARM_UPS, MAX_WARM_UPS, QUIET_COMPILE_MILLIS);
+      System.out.println("warmed up with " + runs + " runs of " + warmUp.records() + " records");
       MemoryPipeline.Shape shape = args.shape(args.records);
       long nanos;
       long afterGc;
+      long compiled;
       try (HeapWatch heap = new HeapWatch()) {
+        long compiledBefore = TimedRuns.compileMillis();
         nanos = runOnce(args, shape, cores, "timed");
+        compiled = TimedRuns.compileMillis() - compiledBefore;
         afterGc = heap.peakAfterGcBytes();
       }
       // Untimed: the same run again, with a full collection forced every 250 ms to see what lives.
@@ -140,16 +173,16 @@ public final class MemoryBenchmark {
         runOnce(args, shape, cores, "probed");
         live = heap.peakLiveBytes();
       }
-      System.out.println(RESULT + "OK " + nanos + " " + afterGc + " " + live);
+      System.out.println(RESULT + "OK " + nanos + " " + afterGc + " " + live + " " + compiled);
     } catch (Throwable t) {
       for (Throwable c = t; c != null; c = c.getCause()) {
         if (c instanceof OutOfMemoryError) {
-          System.out.println(RESULT + "OutOfMemoryError 0 0 0");
+          System.out.println(RESULT + "OutOfMemoryError 0 0 0 0");
           System.exit(0);
         }
       }
       t.printStackTrace();
-      System.out.println(RESULT + "FAILED:" + t.getClass().getSimpleName() + " 0 0 0");
+      System.out.println(RESULT + "FAILED:" + t.getClass().getSimpleName() + " 0 0 0 0");
     }
     System.exit(0);
   }

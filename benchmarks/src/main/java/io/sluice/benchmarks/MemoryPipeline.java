@@ -153,11 +153,16 @@ final class MemoryPipeline {
     }
 
     static long consume(byte[] record, long micros) {
+      spin(micros);
+      return digest(getLong(record, 0), record[record.length - 1], record.length);
+    }
+
+    /** The consumer's CPU work: spins until {@code micros} have passed. */
+    static void spin(long micros) {
       long end = System.nanoTime() + micros * 1_000;
       while (System.nanoTime() < end) {
         Thread.onSpinWait();
       }
-      return digest(getLong(record, 0), record[record.length - 1], record.length);
     }
 
     static long digest(long i, int k, int length) {

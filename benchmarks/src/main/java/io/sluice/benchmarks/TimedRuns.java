@@ -81,6 +81,27 @@ final class TimedRuns {
     return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
   }
 
+  /**
+   * Runs {@code fullSizeRun} at least {@code minRuns} times and then until one run kept the JIT
+   * compiling for at most {@code quietCompileMillis}, {@code maxRuns} times at most, as JMH warms up
+   * until steady state. On 2 cores a runner's rarely called code (its scheduling loop) reaches the
+   * C2 thresholds only after several runs, and each such compilation takes a core from the run for
+   * 0.1-0.4 s. Returns how many runs it took.
+   */
+  static int warmUpUntilJitQuiet(Runnable fullSizeRun, int minRuns, int maxRuns, long quietCompileMillis) {
+    int runs = 0;
+    while (runs < maxRuns) {
+      long before = compileMillis();
+      fullSizeRun.run();
+      runs++;
+      long compiled = compileMillis() - before;
+      if (runs >= minRuns && (before < 0 || compiled <= quietCompileMillis)) {
+        break;
+      }
+    }
+    return runs;
+  }
+
   private static final long JIT_QUIET_MILLIS = 100;
   private static final long MAX_JIT_WAIT_MILLIS = 3_000;
 
