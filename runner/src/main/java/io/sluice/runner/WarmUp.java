@@ -43,7 +43,7 @@ final class WarmUp {
    * JIT compiles the per-element path assuming the value classes loaded so far are all there are;
    * the first step to make another kind (a combine's result carries a timestamp: {@code
    * TimestampedValueInGlobalWindow}) then invalidates all of it at once, and it is compiled again
-   * while the run goes on: 0.9-2 s of compiler time on 2 cores, measured in a second run whose
+   * while the run goes on: 0.8-2 s of compiler time on 2 cores, measured in a second run whose
    * first run loaded that class at its end. Cheap after the first call; returns the classes loaded.
    */
   static List<Class<?>> loadValueClasses() {
