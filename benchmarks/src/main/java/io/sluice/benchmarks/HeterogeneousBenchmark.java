@@ -63,6 +63,7 @@ public final class HeterogeneousBenchmark {
       double gpuLimit = Math.ceil((double) items / batchSize) * gpuMillis / 1e3 / gpus;
       report.add(String.format("physical limit max(CPU %.3f s, GPU %.3f s) = %.3f s", items * cpuMicros / 1e6 / Runners.CORES,
           gpuLimit, limit));
+      // Measured next to this device count's runs: how often the VM pauses a core drifts.
       double cpuFloor = SpinFloor.seconds(items, cpuMicros, Runners.CORES, HeterogeneousPipeline.SpinFn::spin);
       double floor = Math.max(cpuFloor, gpuLimit);
       report.add(String.format("floor max(the CPU stage's spins alone on %d threads %.3f s, GPU %.3f s) = %.3f s",
@@ -77,15 +78,14 @@ public final class HeterogeneousBenchmark {
           continue;
         }
         try {
-          // Warm-up: a tenth of the items, then full-size runs. On 2 cores the JIT's compiler
-          // threads otherwise take CPU from the timed runs for several runs (measured: 2 s of
-          // compiler CPU in a first run, 0.2-0.5 s in each of the next four, ~0 after).
+          // Warm-up: a tenth of the items, then full-size runs until the JIT is nearly quiet. On 2
+          // cores its compiler threads otherwise take CPU from the timed runs (measured: 2 s of
+          // compiler CPU in a first run, 0.2-1.2 s in each of the next several).
           HeterogeneousPipeline.Shape warmUp =
               new HeterogeneousPipeline.Shape(Math.max(batchSize, items / 10), cpuMicros, gpuMillis, batchSize, gpus);
           runOnce(runner, args, warmUp, "warm-up-" + runner + "-" + gpus);
-          int[] warmUps = {0};
           int fullSizeWarmUps = TimedRuns.warmUpUntilJitQuiet(
-              () -> runOnce(runner, args, shape, "full-size-warm-up-" + warmUps[0]++ + "-" + runner + "-" + gpus),
+              w -> runOnce(runner, args, shape, "full-size-warm-up-" + w + "-" + runner + "-" + gpus),
               MIN_FULL_SIZE_WARM_UPS, MAX_FULL_SIZE_WARM_UPS, QUIET_COMPILE_MILLIS);
           System.out.printf("%s: warmed up with %d full-size runs%n", runner, fullSizeWarmUps);
           Measurement best = null;

@@ -64,7 +64,7 @@ public final class MemoryBenchmark {
         MemoryPipeline.ConsumeFn::spin);
     System.out.printf("%nMemory: %,d records of %d B, each expanded %dx to %d B (%.1f GiB in all); consumer %d us per "
             + "expanded record on %d cores%n", args.records, args.recordBytes, args.fanOut, args.expandedBytes,
-        args.shape(args.records).expandedTotalBytes() / (double) (1L << 30), args.consumeMicros, cores);
+        shape.expandedTotalBytes() / (double) (1L << 30), args.consumeMicros, cores);
     System.out.printf("the consumer's spins alone, no framework, on %d threads: %.3f s (%.3f x their nominal time)%n",
         cores, floor, floor / shape.physicalLimitSeconds(cores));
     System.out.printf("%-8s %6s %11s %9s %9s %8s %8s %15s %15s %7s  %s%n", "runner", "heap", "records", "wall s",
@@ -147,11 +147,10 @@ public final class MemoryBenchmark {
     int cores = Runtime.getRuntime().availableProcessors();
     try {
       MemoryPipeline.Shape warmUp = args.shape(Math.max(1, args.records / 10));
-      int[] warmUps = {0};
-      int runs = TimedRuns.warmUpUntilJitQuiet(() -> {
+      int runs = TimedRuns.warmUpUntilJitQuiet(w -> {
         // Watched like the timed run: its GC notifications build JMX data whose code must be warm too.
         try (HeapWatch watch = new HeapWatch()) {
-          runOnce(args, warmUp, cores, "warm-up-" + warmUps[0]++);
+          runOnce(args, warmUp, cores, "warm-up-" + w);
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }

@@ -3,6 +3,7 @@ package io.sluice.benchmarks;
 import io.sluice.runner.SluicePipelineResult;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.function.IntConsumer;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 
@@ -82,17 +83,17 @@ final class TimedRuns {
   }
 
   /**
-   * Runs {@code fullSizeRun} at least {@code minRuns} times and then until one run kept the JIT
-   * compiling for at most {@code quietCompileMillis}, {@code maxRuns} times at most, as JMH warms up
-   * until steady state. On 2 cores a runner's rarely called code (its scheduling loop) reaches the
-   * C2 thresholds only after several runs, and each such compilation takes a core from the run for
-   * 0.1-0.4 s. Returns how many runs it took.
+   * Runs {@code fullSizeRun} (given the run's index) at least {@code minRuns} times and then until
+   * one run kept the JIT compiling for at most {@code quietCompileMillis}, {@code maxRuns} times at
+   * most, as JMH warms up until steady state. On 2 cores a runner's rarely called code (its
+   * scheduling loop) reaches the C2 thresholds only after several runs, and each such compilation
+   * takes a core from the run for 0.1-0.4 s. Returns how many runs it took.
    */
-  static int warmUpUntilJitQuiet(Runnable fullSizeRun, int minRuns, int maxRuns, long quietCompileMillis) {
+  static int warmUpUntilJitQuiet(IntConsumer fullSizeRun, int minRuns, int maxRuns, long quietCompileMillis) {
     int runs = 0;
     while (runs < maxRuns) {
       long before = compileMillis();
-      fullSizeRun.run();
+      fullSizeRun.accept(runs);
       runs++;
       long compiled = compileMillis() - before;
       if (runs >= minRuns && (before < 0 || compiled <= quietCompileMillis)) {
