@@ -3,10 +3,15 @@ package io.sluice.benchmarks;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import javax.management.NotificationEmitter;
 import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
@@ -17,8 +22,20 @@ import javax.management.openmbean.CompositeData;
  * garbage no mixed collection has reclaimed yet. With {@code forceFullGcEveryMillis > 0} a thread
  * also forces a full collection at that interval and records what survives it ({@link
  * #peakLiveBytes()}): the data the run really held, at the price of pauses, so only for untimed runs.
+ * What survives is taken from the collection's own after-GC figures, not read from the heap once
+ * {@code System.gc()} has returned: by then the run has allocated again (at 1 GB/s, with a fast
+ * consumer, a read after the call counted up to 100 MiB of new garbage as live).
  */
 final class HeapWatch implements AutoCloseable {
+  private static final Set<String> HEAP_POOLS = ManagementFactory.getMemoryPoolMXBeans().stream()
+      .filter(pool -> pool.getType() == MemoryType.HEAP)
+      .map(MemoryPoolMXBean::getName)
+      .collect(Collectors.toUnmodifiableSet());
+  private static final String EXPLICIT_GC_CAUSE = "System.gc()";
+  /** How long the prober waits for a forced collection's notification before forcing the next. */
+  private static final long NOTIFICATION_WAIT_MILLIS = 1_000;
+  private final AtomicLong peakLive = new AtomicLong();
+  private final AtomicLong forcedSeen = new AtomicLong();
   private final AtomicLong peakAfterGc = new AtomicLong();
   private final AtomicLong collections = new AtomicLong();
   private final List<NotificationEmitter> emitters = new ArrayList<>();
@@ -27,15 +44,24 @@ final class HeapWatch implements AutoCloseable {
       GarbageCollectionNotificationInfo info =
           GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
       long used = 0;
-      for (MemoryUsage pool : info.getGcInfo().getMemoryUsageAfterGc().values()) {
-        used += pool.getUsed();
+      // The figures cover every pool, metaspace and code cache too (about 50 MiB here): heap only.
+      for (Map.Entry<String, MemoryUsage> pool : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+        if (HEAP_POOLS.contains(pool.getKey())) {
+          used += pool.getValue().getUsed();
+        }
       }
       peakAfterGc.accumulateAndGet(used, Math::max);
       collections.incrementAndGet();
+      if (EXPLICIT_GC_CAUSE.equals(info.getGcCause())) {
+        peakLive.accumulateAndGet(used, Math::max);
+        synchronized (forcedSeen) {
+          forcedSeen.incrementAndGet();
+          forcedSeen.notifyAll();
+        }
+      }
     }
   };
 
-  private final AtomicLong peakLive = new AtomicLong();
   private final Thread prober;
   private volatile boolean probing = true;
 
@@ -52,20 +78,31 @@ final class HeapWatch implements AutoCloseable {
     }
     if (forceFullGcEveryMillis > 0) {
       prober = new Thread(() -> {
-        while (probing) {
-          System.gc();
-          peakLive.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
-          try {
+        try {
+          while (probing) {
+            long seenBefore = forcedSeen.get();
+            System.gc();
+            awaitNotificationAfter(seenBefore);
             Thread.sleep(forceFullGcEveryMillis);
-          } catch (InterruptedException e) {
-            return;
           }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
         }
       }, "heap-prober");
       prober.setDaemon(true);
       prober.start();
     } else {
       prober = null;
+    }
+  }
+
+  /** Notifications come on the JMX service thread: waiting for this one keeps the probes one at a time. */
+  private void awaitNotificationAfter(long seenBefore) throws InterruptedException {
+    long deadline = System.nanoTime() + NOTIFICATION_WAIT_MILLIS * 1_000_000;
+    synchronized (forcedSeen) {
+      while (forcedSeen.get() == seenBefore && System.nanoTime() < deadline) {
+        forcedSeen.wait(NOTIFICATION_WAIT_MILLIS);
+      }
     }
   }
 
