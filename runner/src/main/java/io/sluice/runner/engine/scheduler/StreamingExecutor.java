@@ -38,6 +38,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Runs a {@link Topology}: one scheduling thread owns every operator's state and the queues between
@@ -269,11 +270,7 @@ public final class StreamingExecutor implements ResourceUsage {
       }
       throw new OperatorFailedException(state.op.name(), completion.error);
     }
-    try {
-      state.op.taskCompleted(completion.task);
-    } catch (RuntimeException e) {
-      throw new OperatorFailedException(state.op.name(), e);
-    }
+    inOperator(state, () -> state.op.taskCompleted(completion.task));
   }
 
   /**
@@ -354,12 +351,12 @@ public final class StreamingExecutor implements ResourceUsage {
     for (OpState state : holders) {
       if (!state.finished) {
         HoldsResources holder = (HoldsResources) state.op;
-        try {
-          holder.cpusWantedElsewhere(state.running > 0 && othersWaitForCpus(state, now, CPU_WAIT_BEFORE_HOLDERS_YIELD_NANOS));
-          changed |= holder.rescale(state.grants, now);
-        } catch (RuntimeException e) {
-          throw new OperatorFailedException(state.op.name(), e);
-        }
+        boolean wantedElsewhere =
+            state.running > 0 && othersWaitForCpus(state, now, CPU_WAIT_BEFORE_HOLDERS_YIELD_NANOS);
+        changed |= fromOperator(state, () -> {
+          holder.cpusWantedElsewhere(wantedElsewhere);
+          return holder.rescale(state.grants, now);
+        });
         state.stats.workers(holder.workers());
       }
     }
@@ -386,11 +383,7 @@ public final class StreamingExecutor implements ResourceUsage {
     boolean progressed = false;
     for (OpState state : ops) {
       if (!state.finished) {
-        try {
-          progressed |= pump(state);
-        } catch (RuntimeException e) {
-          throw new OperatorFailedException(state.op.name(), e);
-        }
+        progressed |= fromOperator(state, () -> pump(state));
       }
     }
     return progressed;
@@ -551,12 +544,7 @@ public final class StreamingExecutor implements ResourceUsage {
   private boolean collectFinishedPieces() {
     boolean collected = false;
     for (OpState state : continuers) {
-      int pieces;
-      try {
-        pieces = ((ContinuesTasks) state.op).collectFinishedPieces();
-      } catch (RuntimeException e) {
-        throw new OperatorFailedException(state.op.name(), e);
-      }
+      int pieces = fromOperator(state, ((ContinuesTasks) state.op)::collectFinishedPieces);
       state.stats.continued(pieces);
       collected |= pieces > 0;
     }
@@ -576,20 +564,18 @@ public final class StreamingExecutor implements ResourceUsage {
       if (state.running == 0 || state.finished) {
         continue;
       }
-      // One at a time, as dispatch starts tasks: each piece let go on adds its output to the queues.
-      int mayGoOn = 0;
-      while (mayGoOn < state.running && configuredPoliciesAllow(new PiecesDone(state, mayGoOn + 1))) {
-        mayGoOn++;
-      }
-      if (othersWaitForCpus(state, now, 0)) {
-        mayGoOn = Math.min(mayGoOn, state.running - 1);
-      }
-      try {
-        ((ContinuesTasks) state.op).letTasksGoOn(mayGoOn);
-      } catch (RuntimeException e) {
-        throw new OperatorFailedException(state.op.name(), e);
-      }
+      int mayGoOn = tasksThatMayGoOn(state, now);
+      inOperator(state, () -> ((ContinuesTasks) state.op).letTasksGoOn(mayGoOn));
     }
+  }
+
+  private int tasksThatMayGoOn(OpState state, long now) {
+    // One at a time, as dispatch starts tasks: each piece let go on adds its output to the queues.
+    int mayGoOn = 0;
+    while (mayGoOn < state.running && configuredPoliciesAllow(new PiecesDone(state, mayGoOn + 1))) {
+      mayGoOn++;
+    }
+    return othersWaitForCpus(state, now, 0) ? Math.min(mayGoOn, state.running - 1) : mayGoOn;
   }
 
   /** For {@link #othersWaitForCpus}: only operators that hold resources or go on past a piece are asked. */
@@ -646,11 +632,23 @@ public final class StreamingExecutor implements ResourceUsage {
   }
 
   private boolean isRunnable(OpState state) {
+    return !state.finished && state.pendingPrerequisites == 0 && fromOperator(state, state.op::hasTask);
+  }
+
+  /** Calls into an operator: what it throws is that operator's failure, named so. */
+  private static <T> T fromOperator(OpState state, Supplier<T> call) {
     try {
-      return !state.finished && state.pendingPrerequisites == 0 && state.op.hasTask();
+      return call.get();
     } catch (RuntimeException e) {
       throw new OperatorFailedException(state.op.name(), e);
     }
+  }
+
+  private static void inOperator(OpState state, Runnable call) {
+    fromOperator(state, () -> {
+      call.run();
+      return null;
+    });
   }
 
   @Override
@@ -696,12 +694,7 @@ public final class StreamingExecutor implements ResourceUsage {
 
   /** Starts the operator's next task; returns it, or null if it had none. */
   private Task submitTask(OpState state) {
-    Task task;
-    try {
-      task = state.op.pollTask();
-    } catch (RuntimeException e) {
-      throw new OperatorFailedException(state.op.name(), e);
-    }
+    Task task = fromOperator(state, state.op::pollTask);
     if (task == null) {
       return null;
     }
