@@ -44,7 +44,7 @@ final class HeapWatch implements AutoCloseable {
       GarbageCollectionNotificationInfo info =
           GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
       long used = 0;
-      // The figures cover every pool, metaspace and code cache too (about 50 MiB here): heap only.
+      // The figures cover every pool, metaspace and code cache too (about 40 MiB here): heap only.
       for (Map.Entry<String, MemoryUsage> pool : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
         if (HEAP_POOLS.contains(pool.getKey())) {
           used += pool.getValue().getUsed();
