@@ -83,8 +83,9 @@ public final class StreamingExecutor implements ResourceUsage {
   private final DeviceAllocator devices;
   /** Operators whose workers hold resources while they live, resized every turn. */
   private final List<OpState> holders = new ArrayList<>();
-  /** The one task running beside the CPU budget, if any (see {@link #shortTasksWaitingForCpus}). */
+  /** The one task running beside the CPU budget, if any (see {@link #riderWaitingForCpus}). */
   private Task riderTask;
+  private OpState riderOp;
   /** Operators whose tasks can go on past a piece of work (see {@link ContinuesTasks}). */
   private final List<OpState> continuers = new ArrayList<>();
   private final SpillStore spills;
@@ -503,8 +504,8 @@ public final class StreamingExecutor implements ResourceUsage {
         }
       }
       if (best == null && riderTask == null) {
-        OpState rider = shortTasksWaitingForCpus();
-        riderTask = rider == null ? null : submitTask(rider);
+        riderOp = riderWaitingForCpus();
+        riderTask = riderOp == null ? null : submitTask(riderOp);
         if (riderTask != null) {
           dispatched = true;
           continue;
@@ -519,20 +520,41 @@ public final class StreamingExecutor implements ResourceUsage {
   }
 
   /**
-   * The first-ranked operator that waits only for CPUs and whose tasks have been short (see {@link
-   * #RIDE_ALONG_MAX_MEAN_TASK_NANOS}): one such task at a time runs beside the CPU tasks rather
-   * than wait for one of them to end. A cheap step after a GPU stage (a count's keying: 189 tasks
-   * of 0.04 ms in a run) otherwise ended a read task each time, and each hand-over left a core
-   * idle about 0.8 ms; beside two busy cores it takes a few percent of one for a moment.
+   * The first-ranked operator that waits only for CPUs and may ride along: one task at a time runs
+   * beside the CPU tasks, for one piece of work, rather than wait for one of them to end. Two kinds
+   * may:
+   *
+   * <ul>
+   *   <li>Short tasks (see {@link #RIDE_ALONG_MAX_MEAN_TASK_NANOS}). A cheap step after a GPU stage
+   *       (a count's keying: 189 tasks of 0.04 ms in a run) otherwise ended a read task each time,
+   *       and each hand-over left a core idle about 0.8 ms; beside two busy cores it takes a few
+   *       percent of one for a moment.
+   *   <li>The feeder of a CPU actor pool whose input runs low. The actors hold the CPUs while they
+   *       have input and the pool ranks first (it holds less downstream), so the read otherwise
+   *       started only once they ran dry, and they idled while it ran.
+   * </ul>
    */
-  private OpState shortTasksWaitingForCpus() {
+  private OpState riderWaitingForCpus() {
     OpState best = null;
     for (OpState state : ops) {
-      if (hasShortTasks(state) && isRunnable(state) && waitsOnlyForCpus(state) && ranksBefore(state, best)) {
+      if ((hasShortTasks(state) || feedsACpuPoolRunningLow(state)) && isRunnable(state) && waitsOnlyForCpus(state)
+          && ranksBefore(state, best)) {
         best = state;
       }
     }
     return best;
+  }
+
+  /** Whether a working CPU actor pool it feeds has no more input queued than one of its tasks brings. */
+  private static boolean feedsACpuPoolRunningLow(OpState feeder) {
+    for (OpState consumer : feeder.distinctDownstream) {
+      if (consumer.op instanceof HoldsResources pool && pool.workerResources().gpus() == 0
+          && pool.workerResources().cpus() > 0 && consumer.running > 0
+          && consumer.queuedBytes <= feeder.expectedTaskOutputBytes()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean hasShortTasks(OpState state) {
@@ -575,7 +597,9 @@ public final class StreamingExecutor implements ResourceUsage {
     while (mayGoOn < state.running && configuredPoliciesAllow(new PiecesDone(state, mayGoOn + 1))) {
       mayGoOn++;
     }
-    return othersWaitForCpus(state, now, 0) ? Math.min(mayGoOn, state.running - 1) : mayGoOn;
+    // A rider ends after its piece (one task fewer goes on), as does a task another operator waits for.
+    boolean oneEnds = (riderTask != null && riderOp == state) || othersWaitForCpus(state, now, 0);
+    return oneEnds ? Math.min(mayGoOn, state.running - 1) : mayGoOn;
   }
 
   /** For {@link #othersWaitForCpus}: only operators that hold resources or go on past a piece are asked. */
@@ -585,7 +609,7 @@ public final class StreamingExecutor implements ResourceUsage {
     }
     long now = clock.getAsLong();
     for (OpState state : ops) {
-      // Short tasks ride along (see shortTasksWaitingForCpus): nobody need end a task for them.
+      // Short tasks ride along (see riderWaitingForCpus): nobody need end a task for them.
       if (!hasShortTasks(state) && isRunnable(state) && waitsOnlyForCpus(state)) {
         if (state.waitingForCpusSinceNanos < 0) {
           state.waitingForCpusSinceNanos = now;

@@ -25,6 +25,7 @@ import io.sluice.runner.engine.operator.MapOperator;
 import io.sluice.runner.engine.operator.PhysicalOperator.OutputBlock;
 import io.sluice.runner.engine.operator.SourceOperator;
 import io.sluice.runner.engine.resource.ExecutionResources;
+import io.sluice.runner.engine.scheduler.StreamingExecutorTest.ListSplit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -240,6 +241,55 @@ class StreamingExecutorActorPoolTest {
     assertEquals(sorted(range(0, 1_000)), sorted(out));
     // It may wait half a second (25 bundles) before the actor is asked to let go.
     assertTrue(bundlesBeforeNextRan.get() < 75, "the next step first ran after " + bundlesBeforeNextRan + " of 100 bundles");
+  }
+
+  @Test
+  void aReadFeedingAPoolThatHoldsTheCpuStartsBeforeThePoolsInputRunsOut() throws Exception {
+    // One CPU, held by the actor's task while it has input. A read (5 ms, 30 rows) that waits for
+    // the actor to run dry leaves the pool idle while it runs; it should start while the actor
+    // still has rows queued (30 rows are 6 ms of its work).
+    AtomicInteger produced = new AtomicInteger();
+    AtomicInteger consumed = new AtomicInteger();
+    List<Integer> outstandingAtEachRead = Collections.synchronizedList(new ArrayList<>());
+    int rows = 600;
+    ListSplit slowRead = new ListSplit(range(0, rows), 10, 3) {
+      @Override
+      public List<OutputBlock> readSome() throws Exception {
+        outstandingAtEachRead.add(produced.get() - consumed.get());
+        Thread.sleep(5);
+        List<OutputBlock> out = super.readSome();
+        out.forEach(block -> produced.addAndGet(block.block().rows()));
+        return out;
+      }
+    };
+    ActorFactory passOn = (index, devices) -> new Actor() {
+      @Override
+      public List<OutputBlock> apply(List<Block> bundle) throws Exception {
+        Thread.sleep(2);
+        bundle.forEach(block -> consumed.addAndGet(block.rows()));
+        return bundle.stream().map(block -> new OutputBlock(0, block)).toList();
+      }
+
+      @Override
+      public void close() {}
+    };
+    Topology topology = new Topology();
+    int source = topology.add(new SourceOperator("source", List.of(slowRead), 1));
+    int poolId = topology.add(new ActorPoolOperator("pool", passOn, ActorPoolConfig.of(1, 1),
+        ExecutionResources.cpus(1), new Bundling(1, 10), NO_DOWNSCALE_DELAY));
+    CollectingSink sink = new CollectingSink("sink");
+    int sinkId = topology.add(sink);
+    topology.connect(source, 0, poolId);
+    topology.connect(poolId, 0, sinkId);
+    new StreamingExecutor(topology, config(ExecutionResources.cpus(1))).start().get(15, SECONDS);
+
+    assertEquals(sorted(range(0, rows)), sorted(elements(sink)));
+    // Without the read riding along, every other read found the actor dry (10 of 20 here).
+    List<Integer> afterTheFirst = outstandingAtEachRead.subList(1, outstandingAtEachRead.size());
+    long foundThePoolDry = afterTheFirst.stream().filter(outstanding -> outstanding == 0).count();
+    assertTrue(foundThePoolDry * 4 <= afterTheFirst.size(),
+        "reads that found the pool dry: " + foundThePoolDry + " of " + afterTheFirst.size()
+            + "; rows outstanding at each read: " + outstandingAtEachRead);
   }
 
   /**
