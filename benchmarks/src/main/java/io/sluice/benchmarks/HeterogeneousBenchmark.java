@@ -96,7 +96,7 @@ public final class HeterogeneousBenchmark {
           runs.sort((a, b) -> Long.compare(a.nanos, b.nanos));
           best = runs.get(runs.size() / 2);
           double wall = best.nanos / 1e9;
-          report.add(String.format("%-8s %9.3f %9.2f %9.2f %9.1f%% %9d %14.1f %8d", runner, wall, wall / limit,
+          report.add(String.format("%-8s %9.3f %9.3f %9.3f %9.1f%% %9d %14.1f %8d", runner, wall, wall / limit,
               wall / floor, 100.0 * best.busyNanos / 1e9 / (gpus * wall), best.batches, best.lateNanos / 1e3 / best.batches,
               best.compileMillis));
         } catch (RuntimeException e) {

@@ -74,8 +74,8 @@ public final class MemoryBenchmark {
       double scaledFloor = floor * o.config.records / shape.records();
       System.out.printf("%-8s %6s %,11d %9s %9.3f %8s %8s %15.1f %15.1f %7d  %s%n", o.config.runner, o.config.heap,
           o.config.records, o.seconds > 0 ? String.format("%.3f", o.seconds) : "-", limit,
-          o.seconds > 0 ? String.format("%.2f", o.seconds / limit) : "-",
-          o.seconds > 0 ? String.format("%.2f", o.seconds / scaledFloor) : "-", o.peakAfterGcBytes / (double) (1 << 20),
+          o.seconds > 0 ? String.format("%.3f", o.seconds / limit) : "-",
+          o.seconds > 0 ? String.format("%.3f", o.seconds / scaledFloor) : "-", o.peakAfterGcBytes / (double) (1 << 20),
           o.peakLiveBytes / (double) (1 << 20), o.compileMillis, o.status);
     }
     System.out.println("x limit = wall time / (consumer work / cores). x floor = wall time / what the consumer's "
