@@ -36,6 +36,12 @@ final class BoundedSourceSplit implements ElementFeed {
    * records).
    */
   private static final long MAX_CHUNK_NANOS = 20_000_000L;
+  /**
+   * The chunks of slow records that end a split are shorter: what the last chunk makes waits for
+   * the whole chunk, and a consumer (a GPU stage) can only finish the run after it. They are this
+   * long once the split's estimated remainder would take less than two chunks of MAX_CHUNK_NANOS.
+   */
+  private static final long TAIL_CHUNK_NANOS = MAX_CHUNK_NANOS / 4;
   /** Records per clock reading, and the time per record, over a stride, that counts as slow. */
   private static final int CLOCK_STRIDE = 16;
   private static final long SLOW_RECORD_NANOS = 50_000L;
@@ -47,7 +53,7 @@ final class BoundedSourceSplit implements ElementFeed {
   private final String transform;
   private BoundedSource.BoundedReader<?> reader;
   private boolean done;
-  /** The last chunk ended on MAX_CHUNK_NANOS: records here are slow to process, worth sharing. */
+  /** The last chunk ended on its time limit: records here are slow to process, worth sharing. */
   private boolean lastChunkTimedOut;
 
   BoundedSourceSplit(BoundedSource<?> source, Coder<?> coder, String transform, OperatorContext context) {
@@ -87,7 +93,9 @@ final class BoundedSourceSplit implements ElementFeed {
       long maxOutputBytes = context.blockSize().bytes() * MAX_CHUNK_OUTPUT_BLOCKS;
       long read = 0;
       long strideStart = System.nanoTime();
+      long chunkStart = strideStart;
       long deadline = strideStart + MAX_CHUNK_NANOS;
+      Double consumedAtStart = reader.getFractionConsumed();
       long classesLoaded = CLASS_LOADING.getTotalLoadedClassCount();
       int fastStrides = 0;
       int slowStrides = 0;
@@ -116,7 +124,8 @@ final class BoundedSourceSplit implements ElementFeed {
           // The verdict is the median stride's, not the mean: one stride stalled by a GC pause or a
           // preempted thread (30 ms among 1,000 records of 20 us made the mean "slow" in a test)
           // says nothing of the records.
-          if (now - deadline > 0 && slowStrides > fastStrides) {
+          if (slowStrides > fastStrides && (now - deadline > 0
+              || (now - chunkStart >= TAIL_CHUNK_NANOS && endsWithinTwoChunks(consumedAtStart, now - chunkStart)))) {
             lastChunkTimedOut = true;
             break;
           }
@@ -135,6 +144,18 @@ final class BoundedSourceSplit implements ElementFeed {
       // A stage fed from here has already attributed its own failures; what is left is the read's.
       throw TransformFailedException.attribute(transform, e);
     }
+  }
+
+  /**
+   * Whether what is left of the split, at the pace of this chunk so far ({@code consumedAtStart}
+   * then, {@code nanos} ago), would take less than two full chunks. Unknown fractions say no.
+   */
+  private boolean endsWithinTwoChunks(Double consumedAtStart, long nanos) {
+    Double consumed = reader.getFractionConsumed();
+    if (consumedAtStart == null || consumed == null || consumed <= consumedAtStart) {
+      return false;
+    }
+    return nanos * (1 - consumed) < 2 * MAX_CHUNK_NANOS * (consumed - consumedAtStart);
   }
 
   /**

@@ -107,6 +107,33 @@ class BoundedSourceSplitTest {
   }
 
   @Test
+  void theChunksThatEndASplitOfSlowRecordsAreShorter() throws Exception {
+    // Records of 100 us: a full chunk (20 ms) is about 200 records. The last chunks of the split end
+    // after 5 ms (at the next clock reading, every 16 records: 64 records), so a consumer waits less
+    // for the run's last records.
+    BoundedSourceSplit split = splitOf(3_000);
+    List<Integer> chunks = new ArrayList<>();
+    Set<Long> seen = new HashSet<>();
+
+    while (!split.isDone()) {
+      List<Long> chunk = feedChunk(split, 100);
+      chunks.add(chunk.size());
+      seen.addAll(chunk);
+    }
+
+    assertEquals(3_000, chunks.stream().mapToInt(Integer::intValue).sum(), chunks.toString());
+    assertEquals(3_000, seen.size());
+    // Compared with the median chunk before them, not the largest: on a loaded machine full chunks
+    // vary with preemption. The last alone could be a short remainder anyway; the one before it
+    // could not.
+    List<Integer> before = chunks.subList(0, chunks.size() - 2).stream().sorted().toList();
+    int typical = before.get(before.size() / 2);
+    for (int last : chunks.subList(chunks.size() - 2, chunks.size())) {
+      assertTrue(3 * last <= 2 * typical, chunks.toString());
+    }
+  }
+
+  @Test
   void slowRecordsAreSharedAndNothingIsLostOrReadTwice() throws Exception {
     BoundedSourceSplit split = splitOf(2_000);
     List<Long> slow = new ArrayList<>();
