@@ -73,9 +73,8 @@ public final class MemoryBenchmark {
       double limit = args.shape(o.config.records).physicalLimitSeconds(cores);
       double scaledFloor = floor * o.config.records / shape.records();
       System.out.printf("%-8s %6s %,11d %9s %9.3f %8s %8s %15.1f %15.1f %7d  %s%n", o.config.runner, o.config.heap,
-          o.config.records, o.seconds > 0 ? String.format("%.3f", o.seconds) : "-", limit,
-          o.seconds > 0 ? String.format("%.3f", o.seconds / limit) : "-",
-          o.seconds > 0 ? String.format("%.3f", o.seconds / scaledFloor) : "-", o.peakAfterGcBytes / (double) (1 << 20),
+          o.config.records, ifFinished(o, o.seconds), limit, ifFinished(o, o.seconds / limit),
+          ifFinished(o, o.seconds / scaledFloor), o.peakAfterGcBytes / (double) (1 << 20),
           o.peakLiveBytes / (double) (1 << 20), o.compileMillis, o.status);
     }
     System.out.println("x limit = wall time / (consumer work / cores). x floor = wall time / what the consumer's "
@@ -85,6 +84,11 @@ public final class MemoryBenchmark {
         + "JIT ms = time the JIT compilers spent during the timed run, on the same cores. Each row ran in its own JVM "
         + "with -Xmx as listed, after warm-ups on a tenth of the records until one kept the JIT compiling for at most "
         + QUIET_COMPILE_MILLIS + " ms (" + MIN_WARM_UPS + " to " + MAX_WARM_UPS + " runs).");
+  }
+
+  /** {@code value} to three decimals, or "-" for a run that did not finish (it has no time). */
+  private static String ifFinished(Outcome outcome, double value) {
+    return outcome.seconds > 0 ? String.format("%.3f", value) : "-";
   }
 
   private static Outcome inOwnJvm(Config config, Arguments args) throws Exception {
