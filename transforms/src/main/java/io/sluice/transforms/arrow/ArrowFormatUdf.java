@@ -28,6 +28,11 @@ import org.joda.time.Instant;
  * the returned root are closed (or, on the columnar path, the returned buffers move to the
  * columnar blocks' allocator), and the batch's allocator must then hold nothing: what the UDF
  * allocated and neither returned nor closed fails the batch as a leak instead of piling up.
+ *
+ * <p>A close that comes while a batch runs (DirectRunner tears a failed run's DoFns down while
+ * other threads' bundles are still in them) is put off until that batch ends: closing the UDF or
+ * the allocator under a running batch would fail it with a misleading leak, or worse for a UDF
+ * holding native resources.
  */
 public final class ArrowFormatUdf<InputT> implements BatchUdf<InputT, Row> {
   /** What the format needs besides the UDF, fixed when MapBatches is expanded. */
@@ -39,6 +44,10 @@ public final class ArrowFormatUdf<InputT> implements BatchUdf<InputT, Row> {
   private BufferAllocator allocator;
   /** The output schema as ArrowRowWriter lays it out: a returned root in this form is passed on as it is. */
   private List<Field> outputLayout;
+  /** Batches running now; guarded by this. */
+  private int batchesRunning;
+  /** close() has been called; the last batch to end then closes, if one was running. Guarded by this. */
+  private boolean closeRequested;
 
   private ArrowFormatUdf(Format<InputT> format, ArrowBatchUdf udf) {
     this.format = format;
@@ -100,11 +109,24 @@ public final class ArrowFormatUdf<InputT> implements BatchUdf<InputT, Row> {
 
   @Override
   public void close() throws Exception {
-    Exception failure = close(udf, null);
-    failure = close(allocator, failure);
+    synchronized (this) {
+      if (closeRequested) {
+        return;
+      }
+      closeRequested = true;
+      if (batchesRunning > 0) {
+        return;
+      }
+    }
+    Exception failure = closeUdfAndAllocator(null);
     if (failure != null) {
       throw failure;
     }
+  }
+
+  private Exception closeUdfAndAllocator(Exception failure) {
+    failure = close(udf, failure);
+    return close(allocator, failure);
   }
 
   /** Bytes held by this instance's allocator: zero between batches. */
@@ -120,11 +142,40 @@ public final class ArrowFormatUdf<InputT> implements BatchUdf<InputT, Row> {
     R read(VectorSchemaRoot output, int inputRows) throws Exception;
   }
 
+  /** {@link #runBatch}, counted as running, so that a close meanwhile waits for it to end. */
+  private <R> R run(RootSource source, boolean closeInput, RootReader<R> reader) throws Exception {
+    synchronized (this) {
+      if (closeRequested) {
+        throw new IllegalStateException(prefix() + "the UDF was closed (its DoFn torn down) before this batch");
+      }
+      batchesRunning++;
+    }
+    R result = null;
+    Exception failure = null;
+    try {
+      result = runBatch(source, closeInput, reader);
+    } catch (Exception e) {
+      failure = e;
+    } finally {
+      boolean closeNow;
+      synchronized (this) {
+        closeNow = --batchesRunning == 0 && closeRequested;
+      }
+      if (closeNow) {
+        failure = closeUdfAndAllocator(failure);
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    return result;
+  }
+
   /**
    * Runs the UDF on one batch and reads what it returns with {@code reader}, then closes the
    * returned root (and the input, if {@code closeInput}) and checks that the batch leaked nothing.
    */
-  private <R> R run(RootSource source, boolean closeInput, RootReader<R> reader) throws Exception {
+  private <R> R runBatch(RootSource source, boolean closeInput, RootReader<R> reader) throws Exception {
     BufferAllocator batchAllocator = allocator.newChildAllocator("MapBatches " + format.transform(), 0, Long.MAX_VALUE);
     VectorSchemaRoot input = null;
     VectorSchemaRoot output = null;

@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.transforms.BatchUdf;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
@@ -72,6 +76,51 @@ class ArrowFormatUdfTest {
     List<FieldVector> vectors = new ArrayList<>(batch.getFieldVectors());
     vectors.add(column);
     return new VectorSchemaRoot(vectors);
+  }
+
+  @Test
+  void aCloseWhileABatchRunsIsPutOffUntilTheBatchEnds() throws Exception {
+    // DirectRunner tears a failed run's DoFns down while other threads' bundles still run in them.
+    CountDownLatch inBatch = new CountDownLatch(1);
+    CountDownLatch mayEnd = new CountDownLatch(1);
+    List<String> events = Collections.synchronizedList(new ArrayList<>());
+    BatchUdf<Row, Row> created = ArrowFormatUdf.factory(new ArrowFormatUdf.Format<Row>("Test", INPUT, row -> row, OUTPUT),
+        () -> new ArrowBatchUdf() {
+          @Override
+          public VectorSchemaRoot apply(VectorSchemaRoot batch, BufferAllocator allocator) throws Exception {
+            BigIntVector column = twice(batch, allocator); // held across the close
+            inBatch.countDown();
+            assertTrue(mayEnd.await(10, TimeUnit.SECONDS));
+            events.add("batch ended");
+            return withColumn(batch, column);
+          }
+
+          @Override
+          public void close() {
+            events.add("UDF closed");
+          }
+        }).create();
+    created.setup();
+    ArrowFormatUdf<Row> udf = (ArrowFormatUdf<Row>) created;
+    List<Row> input = rows(10);
+
+    CompletableFuture<List<Row>> batch = CompletableFuture.supplyAsync(() -> {
+      try {
+        return udf.apply(input);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    assertTrue(inBatch.await(10, TimeUnit.SECONDS));
+    udf.close(); // closing the allocator now would fail: the batch's buffers are still allocated
+    events.add("close returned");
+    mayEnd.countDown();
+
+    assertEquals(expected(input), batch.get(10, TimeUnit.SECONDS));
+    assertEquals(List.of("close returned", "batch ended", "UDF closed"), events);
+    assertEquals(0, udf.allocatedBytes());
+    IllegalStateException late = assertThrows(IllegalStateException.class, () -> udf.apply(input));
+    assertTrue(late.getMessage().contains("closed"), late.getMessage());
   }
 
   @Test
