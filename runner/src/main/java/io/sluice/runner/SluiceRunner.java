@@ -15,6 +15,8 @@ import io.sluice.runner.plan.PhysicalPlan;
 import io.sluice.runner.plan.PlanNode;
 import io.sluice.runner.translate.PipelineTranslator;
 import io.sluice.runner.translate.TranslatorRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.DoublePredicate;
 import org.apache.beam.sdk.Pipeline;
@@ -56,7 +58,25 @@ public final class SluiceRunner extends PipelineRunner<SluicePipelineResult> {
     requireDefaultOr("numGpus", sluice.getNumGpus(), value -> value >= 0, "use 0 or more GPUs, or -1 to detect them");
     requireDefaultOr("memoryBudget", sluice.getMemoryBudget() == null ? null : sluice.getMemoryBudget().doubleValue(),
         value -> value > 0, "use a positive byte count, or -1 for half the maximum heap");
+    requireWritableDirectory("spillDirectory", sluice.getSpillDirectory());
     return new SluiceRunner(sluice);
+  }
+
+  /**
+   * Spills happen only once a run outgrows its budget, and a failed spill leaves its block in
+   * memory: a directory that cannot take them must fail here, not hours into a run.
+   */
+  private static void requireWritableDirectory(String option, String directory) {
+    if (directory == null) {
+      return;
+    }
+    Path path = Path.of(directory);
+    if (!Files.isDirectory(path) || !Files.isWritable(path)) {
+      throw new IllegalArgumentException("--" + option + "=" + directory + " is invalid: "
+          + (Files.isDirectory(path) ? "the directory is not writable" : "there is no such directory")
+          + "; name a writable directory (each run makes its own inside it), or leave the option unset for "
+          + "java.io.tmpdir");
+    }
   }
 
   private static void requireDefaultOr(String option, Double value, DoublePredicate valid, String fix) {
@@ -140,7 +160,7 @@ public final class SluiceRunner extends PipelineRunner<SluicePipelineResult> {
         new ExecutorConfig.ProgressWatch(options.getProgressIntervalSeconds() * 1_000_000_000L,
             report -> LOG.info("SluiceRunner {}", report)),
         options.getSpillDirectory() == null ? ExecutorConfig.defaultSpillDirectory()
-            : java.nio.file.Path.of(options.getSpillDirectory())));
+            : Path.of(options.getSpillDirectory())));
     SluicePipelineResult result = new SluicePipelineResult(executor, executor.start(), metrics, plan);
     if (options.isBlockOnRun()) {
       result.waitUntilFinish();

@@ -1,10 +1,12 @@
 package io.sluice.runner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -22,6 +24,21 @@ import org.junit.jupiter.api.io.TempDir;
 /** A Beam pipeline whose queued data outgrows a tiny memory budget: it spills, and loses nothing. */
 class SpillingPipelineTest {
   @TempDir Path spillParent;
+
+  @Test
+  void aSpillDirectoryThatCannotTakeSpillsFailsAtConstruction() throws Exception {
+    Path file = Files.createFile(spillParent.resolve("a-file"));
+    for (Path bad : List.of(spillParent.resolve("missing"), file)) {
+      SluicePipelineOptions options = PipelineOptionsFactory.fromArgs("--runner=SluiceRunner", "--spillDirectory=" + bad)
+          .as(SluicePipelineOptions.class);
+      IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> SluiceRunner.fromOptions(options));
+      assertTrue(error.getMessage().startsWith("--spillDirectory=" + bad + " is invalid: there is no such directory"),
+          error.getMessage());
+    }
+    SluicePipelineOptions writable = PipelineOptionsFactory.fromArgs("--runner=SluiceRunner", "--spillDirectory=" + spillParent)
+        .as(SluicePipelineOptions.class);
+    SluiceRunner.fromOptions(writable);
+  }
 
   @Test
   void blocksBeyondTheBudgetSpillWithTheirCoderAndEveryRecordIsCounted() throws Exception {
