@@ -70,7 +70,7 @@ public interface SluicePipelineOptions extends PipelineOptions {
   void setTargetBlockBytes(long bytes);
 
   @Description("Where blocks are spilled when the memory budget is exceeded anyway (a directory per run, "
-      + "deleted when the run ends). Default: java.io.tmpdir.")
+      + "deleted when the run ends); an existing, writable directory. Default: java.io.tmpdir.")
   String getSpillDirectory();
 
   void setSpillDirectory(String directory);
