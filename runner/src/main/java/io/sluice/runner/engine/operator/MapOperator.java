@@ -3,18 +3,23 @@ package io.sluice.runner.engine.operator;
 import io.sluice.runner.engine.resource.ExecutionResources;
 
 import io.sluice.runner.engine.block.Block;
+import io.sluice.runner.engine.block.RowBlock;
 import io.sluice.runner.engine.spill.SpilledBlock;
 import java.util.ArrayDeque;
 import java.util.List;
 
 /**
  * Applies a {@link BlockFunction} to each input block as its own task. Holds at most a few input
- * blocks, so a slow map pushes back on its producers through the executor's queues.
+ * blocks, so a slow map pushes back on its producers through the executor's queues. A failed task
+ * over rows runs again, up to the configured number of retries, before the failure stands.
  */
-public final class MapOperator extends TaskOperator implements StopsEarly {
+public final class MapOperator extends TaskOperator implements StopsEarly, RetriesTasks {
   private final BlockFunction function;
   private final int maxBufferedInputs;
+  private final Retries retries;
   private final ArrayDeque<Block> inputs = new ArrayDeque<>();
+  /** Failed tasks to run again, before any new input. */
+  private final ArrayDeque<MapTask> toRetry = new ArrayDeque<>();
   private boolean inputFinished;
   private boolean stopped;
 
@@ -24,9 +29,16 @@ public final class MapOperator extends TaskOperator implements StopsEarly {
 
   /** @param taskResources what each task holds while it runs */
   public MapOperator(String name, BlockFunction function, int maxConcurrency, ExecutionResources taskResources) {
+    this(name, function, maxConcurrency, taskResources, Retries.NONE);
+  }
+
+  /** @param retries how many times a failed task runs again before its failure fails the run */
+  public MapOperator(String name, BlockFunction function, int maxConcurrency, ExecutionResources taskResources,
+      Retries retries) {
     super(name, maxConcurrency, taskResources);
     this.function = function;
     this.maxBufferedInputs = Math.max(2, maxConcurrency);
+    this.retries = retries;
   }
 
   @Override
@@ -48,6 +60,7 @@ public final class MapOperator extends TaskOperator implements StopsEarly {
     stopped = true;
     inputs.forEach(Block::release);
     inputs.clear();
+    toRetry.clear();
   }
 
   @Override
@@ -57,13 +70,41 @@ public final class MapOperator extends TaskOperator implements StopsEarly {
 
   @Override
   public boolean hasTask() {
-    return !inputs.isEmpty();
+    return !toRetry.isEmpty() || !inputs.isEmpty();
   }
 
   @Override
   public Task pollTask() {
+    MapTask again = toRetry.poll();
+    if (again != null) {
+      return start(again);
+    }
     Block input = inputs.poll();
-    return input == null ? null : start(new MapTask(input));
+    return input == null ? null : start(new MapTask(input, 1));
+  }
+
+  /**
+   * Runs a failed task again while retries are left and its input can be fed again: rows, which a
+   * run leaves as they were (a columnar batch is handed over to the function and gone).
+   */
+  @Override
+  public boolean retry(Task failed, Throwable error) {
+    MapTask task = (MapTask) failed;
+    if (stopped || retries.maxRetries() == 0) {
+      return false;
+    }
+    if (task.attempt > retries.maxRetries()) {
+      // On the root cause: runners report the user's own exception, unwrapped.
+      rootCause(error).addSuppressed(new TaskRetriesExhausted(name() + ": the task failed on each of its "
+          + task.attempt + " attempts"));
+      return false;
+    }
+    if (!(task.loaded instanceof RowBlock<?>)) {
+      return false;
+    }
+    retries.listener().retrying(name(), task.attempt, error);
+    toRetry.add(new MapTask(task.loaded, task.attempt + 1));
+    return true;
   }
 
   @Override
@@ -73,7 +114,7 @@ public final class MapOperator extends TaskOperator implements StopsEarly {
 
   @Override
   public boolean isFinished() {
-    return inputFinished && inputs.isEmpty() && drained();
+    return inputFinished && inputs.isEmpty() && toRetry.isEmpty() && drained();
   }
 
   @Override
@@ -83,15 +124,36 @@ public final class MapOperator extends TaskOperator implements StopsEarly {
 
   private final class MapTask implements Task {
     private final Block input;
+    /** Which run of this input this is: 1 for the first. */
+    private final int attempt;
+    /** The input as the function got it (read back if it was spilled), for a retry. */
+    private volatile Block loaded;
     private List<OutputBlock> result;
 
-    MapTask(Block input) {
+    MapTask(Block input, int attempt) {
       this.input = input;
+      this.attempt = attempt;
     }
 
     @Override
     public void run() throws Exception {
-      result = function.apply(SpilledBlock.inMemory(input));
+      loaded = SpilledBlock.inMemory(input);
+      result = function.apply(loaded);
+    }
+  }
+
+  private static Throwable rootCause(Throwable error) {
+    Throwable root = error;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root;
+  }
+
+  /** Says, on a task's final failure, that it had been retried. */
+  private static final class TaskRetriesExhausted extends RuntimeException {
+    TaskRetriesExhausted(String message) {
+      super(message, null, false, false);
     }
   }
 }

@@ -9,6 +9,7 @@ import io.sluice.runner.engine.operator.HoldsResources;
 import io.sluice.runner.engine.operator.PhysicalOperator;
 import io.sluice.runner.engine.operator.ContinuesTasks;
 import io.sluice.runner.engine.operator.RequestsTurns;
+import io.sluice.runner.engine.operator.RetriesTasks;
 import io.sluice.runner.engine.operator.PhysicalOperator.OutputBlock;
 import io.sluice.runner.engine.operator.StopsEarly;
 import io.sluice.runner.engine.operator.Task;
@@ -266,6 +267,9 @@ public final class StreamingExecutor implements ResourceUsage {
     if (completion.error != null) {
       try {
         state.op.taskFailed(completion.task, completion.error);
+        if (state.op instanceof RetriesTasks retrying && retrying.retry(completion.task, completion.error)) {
+          return;
+        }
       } catch (RuntimeException e) {
         completion.error.addSuppressed(e);
       }

@@ -21,6 +21,7 @@ import io.sluice.runner.engine.operator.Exchange;
 import io.sluice.runner.engine.operator.MapOperator;
 import io.sluice.runner.engine.operator.PhysicalOperator;
 import io.sluice.runner.engine.operator.PhysicalOperator.OutputBlock;
+import io.sluice.runner.engine.operator.RetriesTasks;
 import io.sluice.runner.engine.operator.SourceOperator;
 import io.sluice.runner.engine.operator.SplitReader;
 import io.sluice.runner.engine.operator.Task;
@@ -34,6 +35,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
@@ -223,6 +225,61 @@ class StreamingExecutorTest {
 
   // ---------------------------------------------------------------------------------------------
   // Failure and cancellation
+
+  @Test
+  void aTaskThatFailsOnceRunsAgainAndTheRunLosesAndRepeatsNothing() throws Exception {
+    AtomicInteger failures = new AtomicInteger();
+    List<Integer> retriedAttempts = new CopyOnWriteArrayList<>();
+    BlockFunction flaky = input -> {
+      // Output first, then fail: what a failed attempt made must not reach the sink.
+      List<OutputBlock> out = List.of(new OutputBlock(0, input));
+      if (rows(input).contains(42) && failures.getAndIncrement() == 0) {
+        throw new IllegalStateException("a transient failure");
+      }
+      return out;
+    };
+    Topology topology = new Topology();
+    int source = topology.add(new SourceOperator("source", split(range(0, 100), 2, 5, 2), 2));
+    int map = topology.add(new MapOperator("flaky", flaky, 2, ExecutionResources.cpus(1),
+        new RetriesTasks.Retries(1, (operator, attempt, error) -> retriedAttempts.add(attempt))));
+    CollectingSink sink = new CollectingSink("sink");
+    topology.connect(source, 0, map);
+    topology.connect(map, 0, topology.add(sink));
+
+    awaitSuccess(newExecutor(topology, config(2, new ConcurrencyCapPolicy())));
+
+    assertEquals(range(0, 100), sorted(elements(sink)), "every element once");
+    assertEquals(List.of(1), retriedAttempts);
+    assertEquals(2, failures.get(), "the block with 42 ran twice");
+  }
+
+  @Test
+  void aTaskThatKeepsFailingFailsTheRunWithItsOwnErrorOnceItsRetriesAreSpent() {
+    IllegalStateException boom = new IllegalStateException("boom");
+    AtomicInteger attempts = new AtomicInteger();
+    BlockFunction failing = input -> {
+      if (rows(input).contains(42)) {
+        attempts.incrementAndGet();
+        throw boom;
+      }
+      return List.of(new OutputBlock(0, input));
+    };
+    Topology topology = new Topology();
+    int source = topology.add(new SourceOperator("source", split(range(0, 100), 2, 5, 2), 2));
+    int map = topology.add(new MapOperator("failing", failing, 2, ExecutionResources.cpus(1),
+        new RetriesTasks.Retries(2, (operator, attempt, error) -> {})));
+    topology.connect(source, 0, map);
+    topology.connect(map, 0, topology.add(new CollectingSink("sink")));
+
+    Throwable failure = awaitFailure(newExecutor(topology, config(2, new ConcurrencyCapPolicy())));
+
+    OperatorFailedException operatorFailure = assertInstanceOf(OperatorFailedException.class, failure);
+    assertEquals("failing", operatorFailure.operatorName());
+    assertSame(boom, operatorFailure.getCause());
+    assertEquals(3, attempts.get(), "the first run and two retries");
+    assertTrue(boom.getSuppressed()[0].getMessage().contains("failed on each of its 3 attempts"),
+        boom.getSuppressed()[0].getMessage());
+  }
 
   @Test
   void failingFunctionFailsTheRunNamingTheOperatorAndClosesEverything() throws Exception {
