@@ -69,6 +69,15 @@ public interface SluicePipelineOptions extends PipelineOptions {
 
   void setTargetBlockBytes(long bytes);
 
+  @Description("Times a failed task of an element-wise stage runs again before its failure fails the run, as "
+      + "a Beam runner retries a failed bundle: for transient failures (a service that timed out). The failed "
+      + "attempt's output is dropped and its DoFn instances torn down; what it did outside the pipeline stays done. "
+      + "Reads, shuffles, stateful steps and actor pools are not retried. Default 0.")
+  @Default.Integer(0)
+  int getMaxTaskRetries();
+
+  void setMaxTaskRetries(int retries);
+
   @Description("Where blocks are spilled when the memory budget is exceeded anyway (a directory per run, "
       + "deleted when the run ends); an existing, writable directory. Default: java.io.tmpdir.")
   String getSpillDirectory();

@@ -7,6 +7,7 @@ import io.sluice.runner.engine.actor.ActorPoolConfig;
 import io.sluice.runner.engine.backpressure.ConcurrencyCapPolicy;
 import io.sluice.runner.engine.backpressure.DownstreamQueueBytesPolicy;
 import io.sluice.runner.engine.backpressure.MemoryBudgetPolicy;
+import io.sluice.runner.engine.operator.RetriesTasks;
 import io.sluice.runner.engine.resource.ExecutionResources;
 import io.sluice.runner.engine.scheduler.ExecutorConfig;
 import io.sluice.runner.engine.scheduler.StreamingExecutor;
@@ -54,6 +55,10 @@ public final class SluiceRunner extends PipelineRunner<SluicePipelineResult> {
     }
     requirePositive("stallTimeoutSeconds", sluice.getStallTimeoutSeconds(), "use a positive number of seconds");
     requirePositive("maxQueuedBytesPerOperator", sluice.getMaxQueuedBytesPerOperator(), "use a positive byte count");
+    if (sluice.getMaxTaskRetries() < 0) {
+      throw new IllegalArgumentException("--maxTaskRetries=" + sluice.getMaxTaskRetries()
+          + " is invalid: use 0 (the default: a failed task fails the run) or more");
+    }
     requireDefaultOr("numCpus", sluice.getNumCpus(), value -> value > 0, "use a positive number of CPUs, or -1 for the core count");
     requireDefaultOr("numGpus", sluice.getNumGpus(), value -> value >= 0, "use 0 or more GPUs, or -1 to detect them");
     requireDefaultOr("memoryBudget", sluice.getMemoryBudget() == null ? null : sluice.getMemoryBudget().doubleValue(),
@@ -133,7 +138,11 @@ public final class SluiceRunner extends PipelineRunner<SluicePipelineResult> {
     PipelineTranslator.normalize(pipeline);
     ExecutionResources limits = SluicePipelineOptions.limits(options);
     PhysicalPlan plan = PhysicalPlan.fuse(new PipelineTranslator(TranslatorRegistry.defaults()).translate(pipeline),
-        new PhysicalPlan.Rules(options.isColumnarHandoff(), options.isFuseTasksIntoActorPools(), limits.cpus()));
+        // A failed task can run again only on rows it was handed: with retries, element-wise steps
+        // run as stages of their own, not inside reads or on actor pools.
+        new PhysicalPlan.Rules(options.isColumnarHandoff(),
+            options.isFuseTasksIntoActorPools() && options.getMaxTaskRetries() == 0, options.getMaxTaskRetries() == 0,
+            limits.cpus()));
     if (LOG.isDebugEnabled()) {
       LOG.debug("Physical plan:\n{}", plan.explain());
     }
@@ -142,8 +151,11 @@ public final class SluiceRunner extends PipelineRunner<SluicePipelineResult> {
     int parallelism = SluicePipelineOptions.effectiveParallelism(options);
     Topology topology;
     try {
+      RetriesTasks.Retries retries = new RetriesTasks.Retries(options.getMaxTaskRetries(),
+          (operator, attempt, error) -> LOG.warn("SluiceRunner: a task of '{}' failed (attempt {} of {}); running it "
+              + "again", operator, attempt, options.getMaxTaskRetries() + 1, error));
       topology = new OperatorFactory(options, metrics, parallelism,
-          new BlockSize(options.getTargetBlockRows(), options.getTargetBlockBytes()), limits).build(plan);
+          new BlockSize(options.getTargetBlockRows(), options.getTargetBlockBytes()), limits, retries).build(plan);
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {

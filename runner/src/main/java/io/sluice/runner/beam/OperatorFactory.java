@@ -11,6 +11,7 @@ import io.sluice.runner.engine.operator.MapOperator;
 import io.sluice.runner.engine.operator.PhysicalOperator;
 import io.sluice.runner.engine.operator.RebalanceFunction;
 import io.sluice.runner.engine.operator.RepartitionExchange;
+import io.sluice.runner.engine.operator.RetriesTasks;
 import io.sluice.runner.engine.operator.SourceOperator;
 import io.sluice.runner.engine.operator.SplitReader;
 import io.sluice.runner.engine.resource.ExecutionResources;
@@ -61,15 +62,20 @@ public final class OperatorFactory {
   private final int parallelism;
   private final BlockSize blockSize;
   private final ExecutionResources limits;
+  private final RetriesTasks.Retries retries;
 
-  /** @param limits the run's resources, which bound actor pools that do not set their own size */
+  /**
+   * @param limits the run's resources, which bound actor pools that do not set their own size
+   * @param retries how often a failed task of an element-wise stage on tasks runs again
+   */
   public OperatorFactory(PipelineOptions options, RunMetrics metrics, int parallelism, BlockSize blockSize,
-      ExecutionResources limits) {
+      ExecutionResources limits, RetriesTasks.Retries retries) {
     this.options = options;
     this.metrics = metrics;
     this.parallelism = parallelism;
     this.blockSize = blockSize;
     this.limits = limits;
+    this.retries = retries;
   }
 
   public Topology build(PhysicalPlan plan) throws Exception {
@@ -147,7 +153,7 @@ public final class OperatorFactory {
         }
         int ownCap = node.execution().maxConcurrency();
         int cap = ownCap > 0 ? Math.min(parallelism, ownCap) : parallelism;
-        return new MapOperator(node.name(), stage, cap, node.resources());
+        return new MapOperator(node.name(), stage, cap, node.resources(), retries);
       case SOURCE:
         return new SourceOperator(node.name(), fusedSplits(node, context), parallelism, node.resources());
       case ALL_TO_ALL:

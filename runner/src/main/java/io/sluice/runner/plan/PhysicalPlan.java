@@ -32,9 +32,15 @@ public final class PhysicalPlan {
    *     as they are to a next such step
    * @param tasksOnActorPools whether task steps next to a CPU actor pool that can use every CPU run
    *     on its actors (see {@link #tasksLeadingIntoActorPools})
+   * @param stepsInReads whether element-wise steps after a read run inside the read's tasks; when
+   *     not, they run as a stage of their own, whose failed tasks can run again on the same rows
    * @param runCpus the CPUs the run has
    */
-  public record Rules(boolean columnarHandoff, boolean tasksOnActorPools, double runCpus) {
+  public record Rules(boolean columnarHandoff, boolean tasksOnActorPools, boolean stepsInReads, double runCpus) {
+    public Rules(boolean columnarHandoff, boolean tasksOnActorPools, double runCpus) {
+      this(columnarHandoff, tasksOnActorPools, true, runCpus);
+    }
+
     public static Rules defaults(double runCpus) {
       return new Rules(true, true, runCpus);
     }
@@ -111,7 +117,7 @@ public final class PhysicalPlan {
     return producer != null
         && !wantsWholeBatchBundles
         && (producer.kind() == PlanNode.Kind.FUSED_STAGE
-            || (producer.kind() == PlanNode.Kind.SOURCE && !execution.runsOnActors()))
+            || (producer.kind() == PlanNode.Kind.SOURCE && rules.stepsInReads() && !execution.runsOnActors()))
         && !readsSideInputs
         // The stage's head may have a batch size its followers lack.
         && producer.execution().sharedByFusedSteps().equals(execution.sharedByFusedSteps());

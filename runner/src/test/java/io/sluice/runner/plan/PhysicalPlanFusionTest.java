@@ -60,7 +60,18 @@ class PhysicalPlanFusionTest {
   void plainStepsFuseIntoTheRead() {
     Pipeline p = pipeline();
     p.apply(Create.of(1, 2, 3)).apply("StepA", ParDo.of(new PassFn())).apply("StepB", ParDo.of(new PassFn()));
-    assertEquals(List.of("StepA+StepB"), stages(plan(p)));
+    PhysicalPlan plan = plan(p);
+    assertEquals(List.of("StepA+StepB"), stages(plan));
+    assertEquals(PlanNode.Kind.SOURCE, nodeRunning(plan, "StepA").kind());
+  }
+
+  @Test
+  void withoutStepsInReadsPlainStepsFuseIntoAStageOfTheirOwn() {
+    Pipeline p = pipeline();
+    p.apply(Create.of(1, 2, 3)).apply("StepA", ParDo.of(new PassFn())).apply("StepB", ParDo.of(new PassFn()));
+    PhysicalPlan plan = plan(p, new PhysicalPlan.Rules(true, true, false, 2));
+    assertEquals(List.of("StepA+StepB"), stages(plan));
+    assertEquals(PlanNode.Kind.FUSED_STAGE, nodeRunning(plan, "StepA").kind());
   }
 
   @Test
