@@ -69,10 +69,11 @@ public interface SluicePipelineOptions extends PipelineOptions {
 
   void setTargetBlockBytes(long bytes);
 
-  @Description("Times a failed task of an element-wise stage runs again before its failure fails the run, as "
-      + "a Beam runner retries a failed bundle: for transient failures (a service that timed out). The failed "
-      + "attempt's output is dropped and its DoFn instances torn down; what it did outside the pipeline stays done. "
-      + "Reads, shuffles, stateful steps and actor pools are not retried. Default 0.")
+  @Description("Times a failed task of an element-wise stage (on tasks or on an actor pool) runs again before its "
+      + "failure fails the run, as a Beam runner retries a failed bundle: for transient failures (a service that "
+      + "timed out). The failed attempt's output is dropped and its DoFn instances torn down (an actor is replaced "
+      + "on the same devices); what it did outside the pipeline stays done. Reads, shuffles and stateful steps are "
+      + "not retried. Default 0.")
   @Default.Integer(0)
   int getMaxTaskRetries();
 

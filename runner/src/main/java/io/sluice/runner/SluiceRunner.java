@@ -138,11 +138,10 @@ public final class SluiceRunner extends PipelineRunner<SluicePipelineResult> {
     PipelineTranslator.normalize(pipeline);
     ExecutionResources limits = SluicePipelineOptions.limits(options);
     PhysicalPlan plan = PhysicalPlan.fuse(new PipelineTranslator(TranslatorRegistry.defaults()).translate(pipeline),
-        // A failed task can run again only on rows it was handed: with retries, element-wise steps
-        // run as stages of their own, not inside reads or on actor pools.
-        new PhysicalPlan.Rules(options.isColumnarHandoff(),
-            options.isFuseTasksIntoActorPools() && options.getMaxTaskRetries() == 0, options.getMaxTaskRetries() == 0,
-            limits.cpus()));
+        // A failed task can run again only on rows it was handed, and reads are not retried: with
+        // retries, element-wise steps run as stages of their own, not inside reads.
+        new PhysicalPlan.Rules(options.isColumnarHandoff(), options.isFuseTasksIntoActorPools(),
+            options.getMaxTaskRetries() == 0, limits.cpus()));
     if (LOG.isDebugEnabled()) {
       LOG.debug("Physical plan:\n{}", plan.explain());
     }

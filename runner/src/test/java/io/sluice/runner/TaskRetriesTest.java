@@ -17,6 +17,7 @@ import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Sum;
+import org.apache.beam.sdk.transforms.resourcehints.ResourceHints;
 import org.apache.beam.sdk.values.PCollection;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 class TaskRetriesTest {
   private static final AtomicInteger FAILURES_LEFT = new AtomicInteger();
   private static final AtomicInteger TEARDOWNS = new AtomicInteger();
+  private static final AtomicInteger SETUPS = new AtomicInteger();
 
   private static Pipeline pipeline(String... args) {
     SluicePipelineOptions options = PipelineOptionsFactory.fromArgs(args).as(SluicePipelineOptions.class);
@@ -71,6 +73,37 @@ class TaskRetriesTest {
     assertEquals(1_000L, seen.getCommitted(), "committed: each element once, from the attempts that succeeded");
     assertTrue(seen.getAttempted() > 1_000L, "attempted includes the failed attempts: " + seen.getAttempted());
     assertTrue(TEARDOWNS.get() >= 2, "each instance that threw was torn down, not reused: " + TEARDOWNS.get());
+  }
+
+  /** Counts the instances set up; fails on element 500 while failures are left. */
+  static final class FlakyActorFn extends DoFn<Long, Long> {
+    @Setup
+    public void setup() {
+      SETUPS.incrementAndGet();
+    }
+
+    @ProcessElement
+    public void process(@Element Long element, OutputReceiver<Long> out) {
+      if (element == 500 && FAILURES_LEFT.getAndDecrement() > 0) {
+        throw new IllegalStateException("a transient failure on element 500");
+      }
+      out.output(element);
+    }
+  }
+
+  @Test
+  void aStepOnAnActorPoolRunsAgainOnANewActor() {
+    FAILURES_LEFT.set(1);
+    SETUPS.set(0);
+    Pipeline p = pipeline("--maxTaskRetries=1", "--targetBlockRows=100");
+    PCollection<Long> sum = p.apply(GenerateSequence.from(0).to(1_000))
+        .apply("OnActors", ParDo.of(new FlakyActorFn())
+            .setResourceHints(ActorPoolHint.add(ResourceHints.create(), ActorPoolHint.of(1, 1))))
+        .apply(Sum.longsGlobally());
+    PAssert.thatSingleton(sum).isEqualTo(999L * 1_000 / 2);
+
+    assertEquals(PipelineResult.State.DONE, p.run().getState());
+    assertEquals(2, SETUPS.get(), "the one actor, then its replacement");
   }
 
   @Test

@@ -149,7 +149,8 @@ public final class OperatorFactory {
           Bundling bundling = new Bundling(batch, Math.max(batch, blockSize.rows() / batch * batch),
               ACTOR_BUNDLE_TARGET_NANOS);
           return new ActorPoolOperator(node.name(), stage::newActor, actorPool(node), node.resources(), bundling,
-              ACTOR_DOWNSCALE_DELAY_NANOS, isGpuActorPool(node) ? context.coreYield() : CoreYield.NEVER);
+              ACTOR_DOWNSCALE_DELAY_NANOS,
+              new ActorPoolOperator.Behaviour(isGpuActorPool(node) ? context.coreYield() : CoreYield.NEVER, retries));
         }
         int ownCap = node.execution().maxConcurrency();
         int cap = ownCap > 0 ? Math.min(parallelism, ownCap) : parallelism;

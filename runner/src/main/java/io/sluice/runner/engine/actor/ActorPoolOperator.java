@@ -1,11 +1,13 @@
 package io.sluice.runner.engine.actor;
 
 import io.sluice.runner.engine.block.Block;
+import io.sluice.runner.engine.block.RowBlock;
 import io.sluice.runner.engine.operator.CoreYield;
 import io.sluice.runner.engine.operator.HoldsResources;
 import io.sluice.runner.engine.operator.OutputQueue;
 import io.sluice.runner.engine.operator.PhysicalOperator;
 import io.sluice.runner.engine.operator.RequestsTurns;
+import io.sluice.runner.engine.operator.RetriesTasks;
 import io.sluice.runner.engine.operator.StopsEarly;
 import io.sluice.runner.engine.operator.Task;
 import io.sluice.runner.engine.resource.ExecutionResources;
@@ -30,9 +32,30 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * resizes the pool each turn, and the pool shrinks to zero once its input is exhausted. Starting
  * (the user's setup), work and stopping (teardown) all run as tasks on worker threads; apart from
  * each actor's hand-over queue, every field here belongs to the scheduling thread.
+ *
+ * <p>With retries, a bundle of rows whose run fails goes back to the pool's queue, with the bundles
+ * handed to the same actor behind it, and the actor that threw is replaced by a new one on the same
+ * devices: as Beam does, a user function that threw is torn down, not reused.
  */
-public final class ActorPoolOperator implements PhysicalOperator, HoldsResources, StopsEarly, RequestsTurns {
-  private enum State { GRANTED, STARTING, READY, STOP_REQUESTED, STOPPING }
+public final class ActorPoolOperator
+    implements PhysicalOperator, HoldsResources, StopsEarly, RequestsTurns, RetriesTasks {
+  /** RESTARTING: its actor threw and is to be replaced, holding on to its grant. */
+  private enum State { GRANTED, STARTING, RESTARTING, READY, STOP_REQUESTED, STOPPING }
+
+  /**
+   * How the pool behaves beyond its size and bundles.
+   *
+   * @param coreYield what this pool asks CPU tasks to do while its actors are the bottleneck: hand
+   *     their cores over often, so that an actor waking from its device gets one at once
+   * @param retries how many times a failed bundle runs again, on a new actor, before the failure
+   *     fails the run
+   */
+  public record Behaviour(CoreYield coreYield, Retries retries) {
+    public static final Behaviour DEFAULT = new Behaviour(CoreYield.NEVER, Retries.NONE);
+  }
+
+  /** Blocks run as one bundle, and which run of them this is: 1 for the first. */
+  private record Bundle(List<Block> blocks, int attempt) {}
 
   private final String name;
   private final ActorFactory factory;
@@ -40,7 +63,10 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
   private final ExecutionResources actorResources;
   private final ActorPoolAutoscaler autoscaler;
   private final Bundling bundling;
+  private final Retries retries;
   private final ArrayDeque<Block> inputs = new ArrayDeque<>();
+  /** Bundles to run again, before any new one is cut. */
+  private final ArrayDeque<Bundle> toRetry = new ArrayDeque<>();
   private long queuedRows;
   private final OutputQueue outputs = new OutputQueue();
   private final List<Slot> slots = new ArrayList<>();
@@ -63,16 +89,13 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
    */
   public ActorPoolOperator(String name, ActorFactory factory, ActorPoolConfig config,
       ExecutionResources actorResources, Bundling bundling, long downscaleDelayNanos) {
-    this(name, factory, config, actorResources, bundling, downscaleDelayNanos, CoreYield.NEVER);
+    this(name, factory, config, actorResources, bundling, downscaleDelayNanos, Behaviour.DEFAULT);
   }
 
-  /**
-   * @param coreYield what this pool asks CPU tasks to do while its actors are the bottleneck: hand
-   *     their cores over often, so that an actor waking from its device gets one at once
-   */
   public ActorPoolOperator(String name, ActorFactory factory, ActorPoolConfig config,
-      ExecutionResources actorResources, Bundling bundling, long downscaleDelayNanos, CoreYield coreYield) {
-    this.coreYield = coreYield;
+      ExecutionResources actorResources, Bundling bundling, long downscaleDelayNanos, Behaviour behaviour) {
+    this.coreYield = behaviour.coreYield();
+    this.retries = behaviour.retries();
     this.name = name;
     this.factory = factory;
     this.config = config;
@@ -126,14 +149,16 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
     inputs.forEach(Block::release);
     inputs.clear();
     queuedRows = 0;
+    toRetry.forEach(bundle -> bundle.blocks().forEach(Block::release));
+    toRetry.clear();
   }
 
   @Override
   public boolean hasTask() {
     for (Slot slot : slots) {
-      if (slot.state == State.GRANTED || slot.state == State.STOP_REQUESTED
-          || (slot.state == State.READY && !slot.busy
-              && (!slot.handedOver.isEmpty() || bundling.nextBundleRows(queuedRows, inputFinished, nanosPerRow()) > 0))) {
+      if (slot.state == State.GRANTED || slot.state == State.RESTARTING || slot.state == State.STOP_REQUESTED
+          || (slot.state == State.READY && !slot.busy && (!slot.handedOver.isEmpty() || !toRetry.isEmpty()
+              || bundling.nextBundleRows(queuedRows, inputFinished, nanosPerRow()) > 0))) {
         return true;
       }
     }
@@ -143,7 +168,7 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
   @Override
   public Task pollTask() {
     for (Slot slot : slots) {
-      if (slot.state == State.GRANTED) {
+      if (slot.state == State.GRANTED || slot.state == State.RESTARTING) {
         slot.state = State.STARTING;
         return new StartTask(slot);
       }
@@ -154,12 +179,15 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
         return new WorkTask(slot, slot.handedOver.poll());
       }
     }
-    int bundleRows = bundling.nextBundleRows(queuedRows, inputFinished, nanosPerRow());
     for (Slot slot : slots) {
-      if (bundleRows > 0 && slot.state == State.READY && !slot.busy) {
+      if (slot.state == State.READY && !slot.busy) {
+        Bundle bundle = nextBundle();
+        if (bundle == null) {
+          break;
+        }
         slot.busy = true;
         slot.inFlight++;
-        return new WorkTask(slot, takeRows(bundleRows));
+        return new WorkTask(slot, bundle);
       }
     }
     for (Slot slot : slots) {
@@ -196,6 +224,40 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
     }
   }
 
+  /**
+   * Puts a failed bundle of rows back in the queue, ahead of new input, with the bundles handed to
+   * the same actor behind it, and has the actor replaced; what it finished before stands.
+   */
+  @Override
+  public boolean retry(Task failed, Throwable error) {
+    if (!(failed instanceof WorkTask work) || stopped || retries.maxRetries() == 0) {
+      return false;
+    }
+    Bundle bundle = work.running;
+    if (bundle == null) {
+      return false;
+    }
+    if (bundle.attempt() > retries.maxRetries()) {
+      retries.noteExhausted(name, bundle.attempt(), error);
+      return false;
+    }
+    // A columnar batch is handed over to the function and gone.
+    if (!bundle.blocks().stream().allMatch(block -> block instanceof RowBlock<?>)) {
+      return false;
+    }
+    retries.listener().retrying(name, bundle.attempt(), error);
+    Slot slot = work.slot;
+    collectFinishedBundles(slot);
+    toRetry.add(new Bundle(bundle.blocks(), bundle.attempt() + 1));
+    for (Bundle notRun; (notRun = slot.handedOver.poll()) != null; ) {
+      toRetry.add(notRun);
+    }
+    slot.inFlight = 0;
+    slot.busy = false;
+    slot.state = State.RESTARTING;
+    return true;
+  }
+
   @Override
   public OutputBlock pollOutput() {
     return outputs.poll();
@@ -203,7 +265,7 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
 
   @Override
   public boolean isFinished() {
-    return inputFinished && inputs.isEmpty() && slots.isEmpty() && released.isEmpty() && outputs.isEmpty();
+    return inputFinished && inputs.isEmpty() && toRetry.isEmpty() && slots.isEmpty() && released.isEmpty() && outputs.isEmpty();
   }
 
   /**
@@ -239,8 +301,7 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
     handOverNextBundles();
     askForCores(actorsAreTheBottleneck());
     int delta = autoscaler.decide(new ActorPoolAutoscaler.PoolState(
-        workers(), count(State.GRANTED) + count(State.STARTING), tasksInFlight(), inputs.size(), inputSeen,
-        inputFinished), nowNanos);
+        workers(), startingActors(), tasksInFlight(), queuedBundles(), inputSeen, inputFinished), nowNanos);
     ExecutionResources heldForLife = new ExecutionResources(0, actorResources.gpus(), actorResources.memoryBytes());
     for (int i = 0; i < delta; i++) {
       Grant grant = grants.tryAcquire(heldForLife);
@@ -268,7 +329,7 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
 
   @Override
   public int workers() {
-    return count(State.GRANTED) + count(State.STARTING) + count(State.READY);
+    return startingActors() + count(State.READY);
   }
 
   /** Closes actors still up after a failure or cancellation, and hands back their resources' ids. */
@@ -316,6 +377,15 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
     }
   }
 
+  private int startingActors() {
+    return count(State.GRANTED) + count(State.STARTING) + count(State.RESTARTING);
+  }
+
+  /** Queued input blocks, and bundles waiting to run again. */
+  private int queuedBundles() {
+    return inputs.size() + toRetry.size();
+  }
+
   private int count(State state) {
     int n = 0;
     for (Slot slot : slots) {
@@ -350,11 +420,11 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
     for (Slot slot : slots) {
       if (slot.state == State.READY && slot.busy) {
         while (slot.inFlight < config.maxTasksInFlightPerActor()) {
-          int bundleRows = bundling.nextBundleRows(queuedRows, inputFinished, nanosPerRow());
-          if (bundleRows == 0) {
+          Bundle bundle = nextBundle();
+          if (bundle == null) {
             return;
           }
-          slot.handedOver.add(takeRows(bundleRows));
+          slot.handedOver.add(bundle);
           slot.inFlight++;
         }
       }
@@ -371,7 +441,17 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
         room += config.maxTasksInFlightPerActor() - slot.inFlight;
       }
     }
-    return inFlight + Math.min(inputs.size(), room);
+    return inFlight + Math.min(queuedBundles(), room);
+  }
+
+  /** A bundle to run again, else one cut from the queue; null if none is due yet. */
+  private Bundle nextBundle() {
+    Bundle again = toRetry.poll();
+    if (again != null) {
+      return again;
+    }
+    int bundleRows = bundling.nextBundleRows(queuedRows, inputFinished, nanosPerRow());
+    return bundleRows == 0 ? null : new Bundle(takeRows(bundleRows), 1);
   }
 
   /** The first {@code rows} queued rows, slicing the last block they reach into. */
@@ -397,7 +477,7 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
     final int index;
     final Grant grant;
     /** Bundles handed to the actor's running task; read by that task's worker thread. */
-    final ConcurrentLinkedQueue<List<Block>> handedOver = new ConcurrentLinkedQueue<>();
+    final ConcurrentLinkedQueue<Bundle> handedOver = new ConcurrentLinkedQueue<>();
     /** Bundles the actor's task has run, waiting for the scheduling thread to collect them. */
     final ConcurrentLinkedQueue<FinishedBundle> finished = new ConcurrentLinkedQueue<>();
     State state = State.GRANTED;
@@ -422,6 +502,11 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
     @Override
     public void run() throws Exception {
       // Written on the worker, read on the scheduling thread after the completion hand-off.
+      Actor failed = slot.actor; // when restarting: the actor that threw goes first
+      slot.actor = null;
+      if (failed != null) {
+        failed.close();
+      }
       slot.actor = factory.start(slot.index, slot.grant.deviceIds());
     }
   }
@@ -434,24 +519,28 @@ public final class ActorPoolOperator implements PhysicalOperator, HoldsResources
    */
   private final class WorkTask implements Task {
     final Slot slot;
-    final List<Block> bundle;
+    final Bundle bundle;
+    /** The bundle being run, as the actor got it (read back if it was spilled): for a retry. */
+    volatile Bundle running;
 
-    WorkTask(Slot slot, List<Block> bundle) {
+    WorkTask(Slot slot, Bundle bundle) {
       this.slot = slot;
       this.bundle = bundle;
     }
 
     @Override
     public void run() throws Exception {
-      List<Block> next = bundle;
+      Bundle next = bundle;
       while (next != null) {
+        running = null; // a bundle that fails to load has not run
         long start = System.nanoTime();
         long rows = 0;
-        List<Block> loaded = new ArrayList<>(next.size());
-        for (Block block : next) {
+        List<Block> loaded = new ArrayList<>(next.blocks().size());
+        for (Block block : next.blocks()) {
           loaded.add(SpilledBlock.inMemory(block));
           rows += block.rows();
         }
+        running = new Bundle(loaded, next.attempt());
         slot.finished.add(new FinishedBundle(slot.actor.apply(loaded), rows, System.nanoTime() - start));
         next = slot.handedOver.poll();
         if (next != null) {

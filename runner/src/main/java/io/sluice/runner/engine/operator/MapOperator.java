@@ -94,9 +94,7 @@ public final class MapOperator extends TaskOperator implements StopsEarly, Retri
       return false;
     }
     if (task.attempt > retries.maxRetries()) {
-      // On the root cause: runners report the user's own exception, unwrapped.
-      rootCause(error).addSuppressed(new TaskRetriesExhausted(name() + ": the task failed on each of its "
-          + task.attempt + " attempts"));
+      retries.noteExhausted(name(), task.attempt, error);
       return false;
     }
     if (!(task.loaded instanceof RowBlock<?>)) {
@@ -139,21 +137,6 @@ public final class MapOperator extends TaskOperator implements StopsEarly, Retri
     public void run() throws Exception {
       loaded = SpilledBlock.inMemory(input);
       result = function.apply(loaded);
-    }
-  }
-
-  private static Throwable rootCause(Throwable error) {
-    Throwable root = error;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root;
-  }
-
-  /** Says, on a task's final failure, that it had been retried. */
-  private static final class TaskRetriesExhausted extends RuntimeException {
-    TaskRetriesExhausted(String message) {
-      super(message, null, false, false);
     }
   }
 }

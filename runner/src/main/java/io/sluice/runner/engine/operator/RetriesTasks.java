@@ -21,6 +21,25 @@ public interface RetriesTasks {
         throw new IllegalArgumentException("maxRetries must be 0 or more, was " + maxRetries);
       }
     }
+
+    /**
+     * Notes on the failure's root cause (runners report the user's own exception, unwrapped) that
+     * {@code operator}'s task failed on each of its {@code attempts}.
+     */
+    public void noteExhausted(String operator, int attempts, Throwable error) {
+      Throwable root = error;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      root.addSuppressed(new RetriesExhausted(operator + ": the task failed on each of its " + attempts + " attempts"));
+    }
+  }
+
+  /** Says, on a task's final failure, that it had been retried. */
+  final class RetriesExhausted extends RuntimeException {
+    RetriesExhausted(String message) {
+      super(message, null, false, false);
+    }
   }
 
   /** Hears that a task of {@code operator} failed on its {@code attempt}-th run and will run again. */

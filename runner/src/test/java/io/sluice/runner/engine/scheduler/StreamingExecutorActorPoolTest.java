@@ -9,6 +9,8 @@ import static io.sluice.runner.engine.scheduler.StreamingExecutorTest.split;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.runner.engine.actor.Actor;
@@ -23,6 +25,7 @@ import io.sluice.runner.engine.operator.CollectingSink;
 import io.sluice.runner.engine.operator.CoreYield;
 import io.sluice.runner.engine.operator.MapOperator;
 import io.sluice.runner.engine.operator.PhysicalOperator.OutputBlock;
+import io.sluice.runner.engine.operator.RetriesTasks;
 import io.sluice.runner.engine.operator.SourceOperator;
 import io.sluice.runner.engine.resource.ExecutionResources;
 import io.sluice.runner.engine.scheduler.StreamingExecutorTest.ListSplit;
@@ -33,7 +36,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -65,6 +71,59 @@ class StreamingExecutorActorPoolTest {
     assertTrue(actors.started.get() >= 1 && peak >= 1 && peak <= 3, "peak " + peak);
     assertEquals(actors.started.get(), actors.closed.get(), "every actor started was stopped");
     assertFalse(actors.overlapped.get(), "an actor never ran two blocks at once");
+  }
+
+  @Test
+  void aFailedBundleRunsAgainOnANewActorOnTheSameDeviceAndEachElementComesOutOnce() throws Exception {
+    List<Integer> values = range(0, 2_000);
+    FakeActors actors = new FakeActors(1);
+    actors.failOn(1_000, 1);
+    List<Integer> retriedAttempts = new CopyOnWriteArrayList<>();
+    Topology topology = new Topology();
+    int source = topology.add(new SourceOperator("source", split(values, 8, 25, 2), 2));
+    // Two bundles in flight: the one behind the failed bundle goes back to the queue with it.
+    int poolId = topology.add(new ActorPoolOperator("gpu", actors, new ActorPoolConfig(1, 1, 1, 2),
+        new ExecutionResources(0, 1, 0), Bundling.NONE, NO_DOWNSCALE_DELAY,
+        new ActorPoolOperator.Behaviour(CoreYield.NEVER,
+            new RetriesTasks.Retries(2, (operator, attempt, error) -> retriedAttempts.add(attempt)))));
+    CollectingSink sink = new CollectingSink("sink");
+    int sinkId = topology.add(sink);
+    topology.connect(source, 0, poolId);
+    topology.connect(poolId, 0, sinkId);
+
+    new StreamingExecutor(topology, config(new ExecutionResources(2, 1, 0))).start().get(10, SECONDS);
+
+    assertEquals(sorted(values.stream().map(v -> v + 1).toList()), sorted(elements(sink)), "every element once");
+    assertEquals(List.of(1), retriedAttempts);
+    assertEquals(2, actors.started.get(), "the actor that threw was replaced");
+    assertEquals(2, actors.closed.get(), "and closed, as was its replacement at the end");
+    assertEquals(List.of(List.of(0), List.of(0)), actors.assignments, "the replacement has the same device");
+  }
+
+  @Test
+  void aBundleThatKeepsFailingFailsTheRunWithItsOwnErrorOnceItsRetriesAreSpent() {
+    FakeActors actors = new FakeActors(0);
+    actors.failOn(10, Integer.MAX_VALUE);
+    Topology topology = new Topology();
+    int source = topology.add(new SourceOperator("source", split(range(0, 100), 2, 5, 2), 2));
+    int poolId = topology.add(new ActorPoolOperator("pool", actors, ActorPoolConfig.of(1, 2),
+        ExecutionResources.cpus(1), Bundling.NONE, NO_DOWNSCALE_DELAY,
+        new ActorPoolOperator.Behaviour(CoreYield.NEVER, new RetriesTasks.Retries(1, (operator, attempt, error) -> {}))));
+    topology.connect(source, 0, poolId);
+    topology.connect(poolId, 0, topology.add(new CollectingSink("sink")));
+
+    CompletableFuture<Void> run = new StreamingExecutor(topology, config(ExecutionResources.cpus(2))).start();
+    ExecutionException failure = assertThrows(ExecutionException.class, () -> run.get(10, SECONDS));
+
+    OperatorFailedException operatorFailure = assertInstanceOf(OperatorFailedException.class, failure.getCause());
+    assertEquals("pool", operatorFailure.operatorName());
+    Throwable userError = operatorFailure.getCause();
+    assertEquals("a transient failure on 10", userError.getMessage());
+    assertEquals(2, actors.failures.get(), "the first run and one retry");
+    assertTrue(userError.getSuppressed().length == 1
+        && userError.getSuppressed()[0].getMessage().contains("failed on each of its 2 attempts"),
+        java.util.Arrays.toString(userError.getSuppressed()));
+    assertEquals(actors.started.get(), actors.closed.get(), "every actor started was closed");
   }
 
   @Test
@@ -180,7 +239,8 @@ class StreamingExecutorActorPoolTest {
     Topology topology = new Topology();
     int source = topology.add(new SourceOperator("source", split(range(0, 200), 1, 10, 20), 1));
     int poolId = topology.add(new ActorPoolOperator("gpu", slow, ActorPoolConfig.of(1, 1),
-        new ExecutionResources(0, 1, 0), new Bundling(10, 10), NO_DOWNSCALE_DELAY, coreYield));
+        new ExecutionResources(0, 1, 0), new Bundling(10, 10), NO_DOWNSCALE_DELAY,
+        new ActorPoolOperator.Behaviour(coreYield, RetriesTasks.Retries.NONE)));
     CollectingSink sink = new CollectingSink("sink");
     int sinkId = topology.add(sink);
     topology.connect(source, 0, poolId);
@@ -354,6 +414,9 @@ class StreamingExecutorActorPoolTest {
     final java.util.concurrent.atomic.AtomicBoolean overlapped = new java.util.concurrent.atomic.AtomicBoolean();
     final List<List<Integer>> assignments = Collections.synchronizedList(new ArrayList<>());
     final List<Integer> bundleSizes = Collections.synchronizedList(new ArrayList<>());
+    final AtomicInteger failures = new AtomicInteger();
+    private final AtomicInteger failuresLeft = new AtomicInteger();
+    private volatile int failOn = -1;
     private final long millisPerBlock;
     private final String name;
     private final Map<Integer, String> holders;
@@ -369,6 +432,12 @@ class StreamingExecutorActorPoolTest {
       this.name = name;
       this.holders = holders;
       this.clashes = clashes;
+    }
+
+    /** Bundles holding {@code value} throw, the first {@code times} times. */
+    void failOn(int value, int times) {
+      failOn = value;
+      failuresLeft.set(times);
     }
 
     Set<Integer> deviceIdsSeen() {
@@ -398,6 +467,10 @@ class StreamingExecutorActorPoolTest {
           }
           try {
             Thread.sleep(millisPerBlock);
+            if (bundle.stream().anyMatch(block -> rows(block).contains(failOn)) && failuresLeft.getAndDecrement() > 0) {
+              failures.incrementAndGet();
+              throw new IllegalStateException("a transient failure on " + failOn);
+            }
             bundleSizes.add(bundle.stream().mapToInt(Block::rows).sum());
             List<Integer> out = new ArrayList<>();
             for (Block block : bundle) {
