@@ -7,6 +7,8 @@ package io.sluice.runner.engine.scheduler;
 public final class OperatorStats {
   private final String name;
   private long tasks;
+  /** Failed tasks that ran again (each also counts among the tasks). */
+  private long tasksRetried;
   /** Pieces of work running tasks finished and went on from (see ContinuesTasks). */
   private long piecesContinued;
   private long taskNanos;
@@ -33,6 +35,14 @@ public final class OperatorStats {
     tasks++;
     taskNanos += nanos;
     maxTaskNanos = Math.max(maxTaskNanos, nanos);
+  }
+
+  void taskRetried() {
+    tasksRetried++;
+  }
+
+  public long tasksRetried() {
+    return tasksRetried;
   }
 
   void continued(int pieces) {
@@ -118,6 +128,7 @@ public final class OperatorStats {
         name, tasks, taskSeconds, tasks == 0 ? 0.0 : taskNanos / 1e6 / tasks, maxTaskNanos / 1e6,
         tasks == 0 ? "" : String.format(", active %.1f-%.1f ms", firstTaskStartNanos / 1e6, lastTaskEndNanos / 1e6),
         rowsIn, blocksOut, rowsOut, bytes(bytesOut), bytes(peakQueuedBytes))
+        + (tasksRetried > 0 ? "; " + tasksRetried + " failed and ran again" : "")
         + (piecesContinued > 0 ? "; " + pieces() + " chunks, " + piecesContinued + " run on without a new task" : "")
         + (peakWorkers > 0 ? "; peak actors " + peakWorkers : "")
         + (stoppedEarly ? "; stopped early (a limit downstream was reached)" : "");

@@ -268,6 +268,7 @@ public final class StreamingExecutor implements ResourceUsage {
       try {
         state.op.taskFailed(completion.task, completion.error);
         if (state.op instanceof RetriesTasks retrying && retrying.retry(completion.task, completion.error)) {
+          state.stats.taskRetried();
           return;
         }
       } catch (RuntimeException e) {

@@ -22,6 +22,18 @@ class OperatorStatsTest {
   }
 
   @Test
+  void summarySaysHowManyTasksFailedAndRanAgainOnlyWhenAnyDid() {
+    OperatorStats stats = new OperatorStats("Call service");
+    stats.taskFinished(0, MS);
+    assertFalse(stats.summary().contains("ran again"), stats.summary());
+
+    stats.taskRetried();
+    stats.taskRetried();
+
+    assertTrue(stats.summary().contains("; 2 failed and ran again"), stats.summary());
+  }
+
+  @Test
   void anOperatorThatRanNoTaskHasNoActiveWindow() {
     String summary = new OperatorStats("Materialize").summary();
 

@@ -246,10 +246,12 @@ class StreamingExecutorTest {
     topology.connect(source, 0, map);
     topology.connect(map, 0, topology.add(sink));
 
-    awaitSuccess(newExecutor(topology, config(2, new ConcurrencyCapPolicy())));
+    StreamingExecutor executor = newExecutor(topology, config(2, new ConcurrencyCapPolicy()));
+    awaitSuccess(executor);
 
     assertEquals(range(0, 100), sorted(elements(sink)), "every element once");
     assertEquals(List.of(1), retriedAttempts);
+    assertEquals(1, executor.operatorStats().get(map).tasksRetried());
     assertEquals(2, failures.get(), "the block with 42 ran twice");
   }
 
