@@ -1,7 +1,9 @@
 package io.sluice.runner;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import io.sluice.runner.engine.resource.ExecutionResources;
 import io.sluice.runner.engine.resource.GpuDetection;
+import java.lang.management.ManagementFactory;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -40,6 +42,14 @@ public interface SluicePipelineOptions extends PipelineOptions {
   Long getMemoryBudget();
 
   void setMemoryBudget(Long bytes);
+
+  @Description("Bytes that blocks held off the heap (Arrow batches passed between columnar steps) may take "
+      + "at once, beside --memoryBudget, which bounds those on the heap; -1 (the default) means half of the "
+      + "JVM's direct-memory limit (-XX:MaxDirectMemorySize, which defaults to the maximum heap).")
+  @Default.Long(-1)
+  Long getOffHeapMemoryBudget();
+
+  void setOffHeapMemoryBudget(Long bytes);
 
   @Description("Seconds without progress in any operator after which the run logs a diagnosis naming "
       + "each waiting operator and what holds it back (repeated while the stall lasts).")
@@ -124,6 +134,27 @@ public interface SluicePipelineOptions extends PipelineOptions {
     long memory = options.getMemoryBudget() == null || options.getMemoryBudget() == -1
         ? Runtime.getRuntime().maxMemory() / 2 : options.getMemoryBudget();
     return new ExecutionResources(cpus, gpus, memory);
+  }
+
+  /** The bytes blocks may hold off the heap: the option when set, else half the direct-memory limit. */
+  static long offHeapBudget(SluicePipelineOptions options) {
+    Long budget = options.getOffHeapMemoryBudget();
+    return budget == null || budget == -1 ? directMemoryLimit() / 2 : budget;
+  }
+
+  /** -XX:MaxDirectMemorySize where it is set; else, as the JVM itself assumes, the maximum heap. */
+  private static long directMemoryLimit() {
+    try {
+      String value = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+          .getVMOption("MaxDirectMemorySize").getValue();
+      long bytes = Long.parseLong(value);
+      if (bytes > 0) {
+        return bytes;
+      }
+    } catch (RuntimeException e) {
+      // Not a HotSpot JVM: fall back to what HotSpot assumes.
+    }
+    return Runtime.getRuntime().maxMemory();
   }
 
   /** The parallelism to use: the option when set, else the machine's core count. */

@@ -63,6 +63,9 @@ public final class SluiceRunner extends PipelineRunner<SluicePipelineResult> {
     requireDefaultOr("numGpus", sluice.getNumGpus(), value -> value >= 0, "use 0 or more GPUs, or -1 to detect them");
     requireDefaultOr("memoryBudget", sluice.getMemoryBudget() == null ? null : sluice.getMemoryBudget().doubleValue(),
         value -> value > 0, "use a positive byte count, or -1 for half the maximum heap");
+    requireDefaultOr("offHeapMemoryBudget",
+        sluice.getOffHeapMemoryBudget() == null ? null : sluice.getOffHeapMemoryBudget().doubleValue(),
+        value -> value > 0, "use a positive byte count, or -1 for half the JVM's direct-memory limit");
     requireWritableDirectory("spillDirectory", sluice.getSpillDirectory());
     return new SluiceRunner(sluice);
   }
@@ -171,7 +174,8 @@ public final class SluiceRunner extends PipelineRunner<SluicePipelineResult> {
         new ExecutorConfig.ProgressWatch(options.getProgressIntervalSeconds() * 1_000_000_000L,
             report -> LOG.info("SluiceRunner {}", report)),
         options.getSpillDirectory() == null ? ExecutorConfig.defaultSpillDirectory()
-            : Path.of(options.getSpillDirectory())));
+            : Path.of(options.getSpillDirectory()),
+        SluicePipelineOptions.offHeapBudget(options)));
     SluicePipelineResult result = new SluicePipelineResult(executor, executor.start(), metrics, plan);
     if (options.isBlockOnRun()) {
       result.waitUntilFinish();

@@ -29,7 +29,7 @@ class ResourceLimitsTest {
 
   @Test
   void invalidLimitsFailAtConstructionNamingTheOption() {
-    for (String bad : new String[] {"--numCpus=0", "--numGpus=-2", "--memoryBudget=0"}) {
+    for (String bad : new String[] {"--numCpus=0", "--numGpus=-2", "--memoryBudget=0", "--offHeapMemoryBudget=-3"}) {
       IllegalArgumentException error =
           assertThrows(IllegalArgumentException.class, () -> SluiceRunner.fromOptions(options(bad)));
       assertTrue(error.getMessage().startsWith(bad.substring(0, bad.indexOf('='))), error.getMessage());
@@ -42,6 +42,9 @@ class ResourceLimitsTest {
     assertEquals(3.0, SluicePipelineOptions.limits(options).cpus());
     assertEquals(2.0, SluicePipelineOptions.limits(options).gpus());
     assertEquals(Runtime.getRuntime().maxMemory() / 2, SluicePipelineOptions.limits(options).memoryBytes());
+    // The tests' JVM leaves -XX:MaxDirectMemorySize unset, so the direct-memory limit is the heap's.
+    assertEquals(Runtime.getRuntime().maxMemory() / 2, SluicePipelineOptions.offHeapBudget(options));
+    assertEquals(1_000, SluicePipelineOptions.offHeapBudget(options("--offHeapMemoryBudget=1000")));
   }
 
   @Test

@@ -154,6 +154,29 @@ class ArrowColumnarHandoffTest {
 
   @Test
   @Tag(TestRunners.SLUICE_ONLY)
+  void batchesHandedAcrossAQueueUnderATinyOffHeapBudgetAllArriveAndAreFreed() {
+    // One byte off the heap: each producer may add a batch only while it holds none, and what
+    // outgrows the budget anyway goes to disk; the heap budget stays at its default.
+    Pipeline p = TestRunners.pipeline("sluice", "--offHeapMemoryBudget=1");
+    List<Row> rows = MapBatchesArrowTest.inputRows(2_000);
+    PCollection<Row> twice = p.apply(Create.of(rows).withRowSchema(MapBatchesArrowTest.INPUT))
+        .apply("Sum", MapBatches.<Row>ofArrow(MapBatchesArrowTest::addSum).withBatchSize(64)
+            .withOutputSchema(MapBatchesArrowTest.WITH_SUM))
+        .apply("Twice", MapBatches.<Row>ofArrowClass(() -> ArrowColumnarHandoffTest::addTwice).withBatchSize(64)
+            .withActorPool(ActorPool.of(1, 1)).withOutputSchema(DOUBLED));
+    PAssert.that(twice).containsInAnyOrder(
+        rows.stream().map(MapBatchesArrowTest::withSum).map(ArrowColumnarHandoffTest::doubled).toList());
+    SluicePipelineResult result = (SluicePipelineResult) p.run();
+    assertEquals(PipelineResult.State.DONE, result.waitUntilFinish());
+
+    assertTrue(result.explain().contains("hands on columns"), result.explain());
+    // The read emits its 32 batches in one task, faster than the pool takes them.
+    assertTrue(result.stats().contains("spilled "), result.stats());
+    assertEquals(0, ArrowMemory.columnarBlockBytes(), "every batch passed on is freed once read");
+  }
+
+  @Test
+  @Tag(TestRunners.SLUICE_ONLY)
   void batchesDroppedWhenALimitStopsTheRunEarlyAreFreedToo() {
     Pipeline p = TestRunners.pipeline("sluice");
     PCollection<Row> rows = p.apply(GenerateSequence.from(0).to(2_000_000))

@@ -21,9 +21,20 @@ public interface OperatorLoad {
   /** Bytes waiting in the input queues of this operator's consumers: what it has produced but nobody took. */
   long downstreamQueuedBytes();
 
-  /** What its outputs hold: queued downstream, plus what its running tasks are expected to add. */
+  /** The part of {@link #downstreamQueuedBytes} held off the heap (Arrow buffers). */
+  default long downstreamQueuedOffHeapBytes() {
+    return 0;
+  }
+
+  /** What its outputs hold on the heap: queued downstream, plus what its running tasks are expected to add. */
   default long memoryUsageBytes() {
-    return downstreamQueuedBytes() + runningTasks() * expectedTaskOutputBytes();
+    return downstreamQueuedBytes() - downstreamQueuedOffHeapBytes()
+        + runningTasks() * (expectedTaskOutputBytes() - expectedTaskOffHeapBytes());
+  }
+
+  /** What its outputs hold off the heap, counted as {@link #memoryUsageBytes} counts the heap. */
+  default long offHeapUsageBytes() {
+    return downstreamQueuedOffHeapBytes() + runningTasks() * expectedTaskOffHeapBytes();
   }
 
   /** The output bytes one of its tasks has produced on average so far (0 before any finished). */
@@ -31,8 +42,18 @@ public interface OperatorLoad {
     return 0;
   }
 
-  /** The most its outputs may hold, as the run's memory allocator last decided. */
+  /** The part of {@link #expectedTaskOutputBytes} held off the heap. */
+  default long expectedTaskOffHeapBytes() {
+    return 0;
+  }
+
+  /** The most its outputs may hold on the heap, as the run's memory allocator last decided. */
   default long memoryBudgetBytes() {
+    return Long.MAX_VALUE;
+  }
+
+  /** The most its outputs may hold off the heap, as the run's memory allocator last decided. */
+  default long offHeapBudgetBytes() {
     return Long.MAX_VALUE;
   }
 }

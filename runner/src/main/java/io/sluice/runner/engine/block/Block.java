@@ -10,6 +10,14 @@ public interface Block {
   /** Size in bytes: exact for buffers, an estimate for objects. */
   long bytes();
 
+  /**
+   * The part of {@link #bytes} held outside the heap (Arrow buffers), which counts against the
+   * run's off-heap budget rather than its heap budget.
+   */
+  default long offHeapBytes() {
+    return 0;
+  }
+
   /** Rows {@code from} (inclusive) to {@code to} (exclusive), sharing this block's data. */
   Block slice(int from, int to);
 

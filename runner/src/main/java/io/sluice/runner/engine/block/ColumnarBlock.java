@@ -73,6 +73,12 @@ public final class ColumnarBlock implements Block {
     return all == 0 ? shared.batch.bytes() : shared.batch.bytes() * rows() / all;
   }
 
+  /** All of it: the batch's buffers are off the heap. */
+  @Override
+  public long offHeapBytes() {
+    return bytes();
+  }
+
   @Override
   public ColumnarBlock slice(int sliceFrom, int sliceTo) {
     if (sliceFrom < 0 || sliceTo > rows() || sliceFrom > sliceTo) {

@@ -12,19 +12,23 @@ public final class PartitionedBlock implements Block {
   private final Block[] parts;
   private final int rows;
   private final long bytes;
+  private final long offHeapBytes;
 
   public PartitionedBlock(Block[] parts) {
     this.parts = parts.clone();
     int rowCount = 0;
     long byteCount = 0;
+    long offHeapByteCount = 0;
     for (Block part : parts) {
       if (part != null) {
         rowCount += part.rows();
         byteCount += part.bytes();
+        offHeapByteCount += part.offHeapBytes();
       }
     }
     this.rows = rowCount;
     this.bytes = byteCount;
+    this.offHeapBytes = offHeapByteCount;
   }
 
   public int partitions() {
@@ -44,6 +48,11 @@ public final class PartitionedBlock implements Block {
   @Override
   public long bytes() {
     return bytes;
+  }
+
+  @Override
+  public long offHeapBytes() {
+    return offHeapBytes;
   }
 
   /** Its rows are spread over partitions: it goes whole to its consumer, which never slices it. */

@@ -1,5 +1,7 @@
 package io.sluice.runner.engine.resource;
 
+import java.util.Arrays;
+
 /**
  * Divides a memory budget among operators as Ray Data's reservation allocator does: each operator
  * reserves an equal part of half the budget, so upstream producers can never take all of it and
@@ -16,7 +18,8 @@ public final class MemoryAllocator {
    * Each operator's budget in bytes: what it holds or has reserved, whichever is more, plus its
    * share of what nobody holds.
    *
-   * @param totalBytes the memory the operators' buffered outputs may take together
+   * @param totalBytes the memory the operators' buffered outputs may take together; Long.MAX_VALUE
+   *     for no limit
    * @param usageDownstreamFirst bytes each operator holds now (its queued and in-flight outputs),
    *     most downstream operator first
    * @return budgets, in the same order
@@ -24,6 +27,10 @@ public final class MemoryAllocator {
   public static long[] budgets(long totalBytes, long[] usageDownstreamFirst) {
     int n = usageDownstreamFirst.length;
     long[] budgets = new long[n];
+    if (totalBytes == Long.MAX_VALUE) {
+      Arrays.fill(budgets, Long.MAX_VALUE); // no budget: nothing to divide
+      return budgets;
+    }
     if (n == 0) {
       return budgets;
     }

@@ -8,7 +8,8 @@ import java.util.function.LongSupplier;
 
 /**
  * How an executor runs: the resources its tasks may hold at once, the backpressure policies every
- * dispatch must pass, and where blocks spill when memory runs short anyway.
+ * dispatch must pass, where blocks spill when memory runs short anyway, and the bytes blocks may
+ * hold off the heap (Arrow buffers), beside the heap budget in {@code limits}.
  */
 public record ExecutorConfig(
     ExecutionResources limits,
@@ -17,7 +18,8 @@ public record ExecutorConfig(
     String threadNamePrefix,
     StallWatch stallWatch,
     ProgressWatch progressWatch,
-    Path spillDirectory) {
+    Path spillDirectory,
+    long offHeapBytes) {
   /** How often progress is reported, and to whom; an interval of 0 reports nothing. */
   public record ProgressWatch(long intervalNanos, ProgressReporter.Listener listener) {
     public static final ProgressWatch NONE = new ProgressWatch(0, report -> {});
@@ -36,6 +38,15 @@ public record ExecutorConfig(
       throw new IllegalArgumentException("at least one worker thread is needed, was " + workerThreads);
     }
     policies = List.copyOf(policies);
+    if (offHeapBytes < 0) {
+      throw new IllegalArgumentException("the off-heap budget must be 0 or more bytes, was " + offHeapBytes);
+    }
+  }
+
+  /** With no off-heap budget of its own: blocks off the heap are bounded by the other policies only. */
+  public ExecutorConfig(ExecutionResources limits, int workerThreads, List<BackpressurePolicy> policies,
+      String threadNamePrefix, StallWatch stallWatch, ProgressWatch progressWatch, Path spillDirectory) {
+    this(limits, workerThreads, policies, threadNamePrefix, stallWatch, progressWatch, spillDirectory, Long.MAX_VALUE);
   }
 
   public ExecutorConfig(ExecutionResources limits, int workerThreads, List<BackpressurePolicy> policies,

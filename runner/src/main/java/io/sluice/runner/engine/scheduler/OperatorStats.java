@@ -20,6 +20,8 @@ public final class OperatorStats {
   private long blocksOut;
   private long rowsOut;
   private long bytesOut;
+  /** The part of bytesOut held off the heap. */
+  private long offHeapBytesOut;
   private long peakQueuedBytes;
   private int peakWorkers;
   private boolean stoppedEarly;
@@ -54,10 +56,11 @@ public final class OperatorStats {
     return tasks + piecesContinued;
   }
 
-  void emitted(int rows, long bytes) {
+  void emitted(int rows, long bytes, long offHeapBytes) {
     blocksOut++;
     rowsOut += rows;
     bytesOut += bytes;
+    offHeapBytesOut += offHeapBytes;
   }
 
   void consumed(int rows) {
@@ -112,6 +115,11 @@ public final class OperatorStats {
 
   public long bytesOut() {
     return bytesOut;
+  }
+
+  /** The part of {@link #bytesOut} held off the heap (Arrow buffers). */
+  public long offHeapBytesOut() {
+    return offHeapBytesOut;
   }
 
   /** The most bytes ever waiting in this operator's input queue. */

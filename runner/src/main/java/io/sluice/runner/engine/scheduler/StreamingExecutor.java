@@ -92,6 +92,8 @@ public final class StreamingExecutor implements ResourceUsage {
   private final SpillStore spills;
   /** Bytes of blocks whose spill write is still running: still in memory, but on their way out. */
   private long spillsInFlightBytes;
+  /** The part of spillsInFlightBytes held off the heap. */
+  private long spillsInFlightOffHeapBytes;
   private volatile int failedSpillWrites;
   private volatile boolean cancelRequested;
   private ExecutionResources inUse = ExecutionResources.ZERO;
@@ -280,17 +282,21 @@ public final class StreamingExecutor implements ResourceUsage {
   }
 
   /**
-   * The memory budget bounds what operators may produce (MemoryBudgetPolicy), but estimates can be
+   * The memory budgets bound what operators may produce (MemoryBudgetPolicy), but estimates can be
    * wrong and a single task may emit more than expected. When the blocks waiting in queues exceed
-   * the whole budget anyway, the ones that will be consumed last go to disk, from the largest
-   * queues first, until the rest fits in 3/4 of the budget. The writes run on worker threads; a
-   * block's bytes leave the queue's count when its write has finished.
+   * a whole budget (the heap's, or the off-heap one's) anyway, the ones that will be consumed last
+   * go to disk, from the largest queues first, until the rest fits in 3/4 of the budget. The writes
+   * run on worker threads; a block's bytes leave the queue's count when its write has finished.
    */
   private void spillIfOverBudget() {
-    long budget = config.limits().memoryBytes();
-    long queued = -spillsInFlightBytes;
+    spillIfOver(config.limits().memoryBytes(), MemoryPool.HEAP);
+    spillIfOver(config.offHeapBytes(), MemoryPool.OFF_HEAP);
+  }
+
+  private void spillIfOver(long budget, MemoryPool pool) {
+    long queued = -pool.of(spillsInFlightBytes, spillsInFlightOffHeapBytes);
     for (OpState state : ops) {
-      queued += state.queuedBytes;
+      queued += state.queued(pool);
     }
     if (queued <= budget) {
       return;
@@ -299,20 +305,33 @@ public final class StreamingExecutor implements ResourceUsage {
     while (queued > target) {
       OpState largest = null;
       for (OpState state : ops) {
-        if (state.inputCodec != null && state.queuedBytes > 0 && (largest == null || state.queuedBytes > largest.queuedBytes)) {
+        if (state.inputCodec != null && state.queued(pool) > 0
+            && (largest == null || state.queued(pool) > largest.queued(pool))) {
           largest = state;
         }
       }
       if (largest == null) {
         return; // nothing spillable is left in memory
       }
-      SpilledBlock spilling = largest.beginSpillOfLast(spills);
+      SpilledBlock spilling = largest.beginSpillOfLast(spills, pool);
       if (spilling == null) {
         return;
       }
       spillsInFlightBytes += spilling.bytes();
-      queued -= spilling.bytes();
+      spillsInFlightOffHeapBytes += spilling.offHeapBytes();
+      queued -= pool.of(spilling.bytes(), spilling.offHeapBytes());
       submitSpill(largest, spilling);
+    }
+  }
+
+  /** Where a block's bytes live, each with a budget of its own. */
+  enum MemoryPool {
+    HEAP,
+    OFF_HEAP;
+
+    /** This pool's part of {@code bytes}, of which {@code offHeapBytes} are off the heap. */
+    long of(long bytes, long offHeapBytes) {
+      return this == HEAP ? bytes - offHeapBytes : offHeapBytes;
     }
   }
 
@@ -326,14 +345,14 @@ public final class StreamingExecutor implements ResourceUsage {
    */
   private void spillWritten(OpState state, SpillWrite write, Throwable error) {
     SpilledBlock block = write.block();
-    long bytes = block.bytes();
-    spillsInFlightBytes -= bytes;
+    spillsInFlightBytes -= block.bytes();
+    spillsInFlightOffHeapBytes -= block.offHeapBytes();
     if (error != null) {
       failedSpillWrites++;
       return;
     }
     if (block.isOnDisk() && state.inputQueue.stream().anyMatch(queued -> queued == block)) {
-      state.queuedBytes -= bytes;
+      state.dequeued(block);
       block.accountAsOnDisk();
     }
   }
@@ -400,7 +419,7 @@ public final class StreamingExecutor implements ResourceUsage {
     PhysicalOperator op = state.op;
     while (!state.inputQueue.isEmpty() && op.needsInput()) {
       Block block = state.inputQueue.poll();
-      state.queuedBytes -= block.bytes();
+      state.dequeued(block);
       state.stats.consumed(block.rows());
       op.addInput(block);
       progressed = true;
@@ -428,7 +447,7 @@ public final class StreamingExecutor implements ResourceUsage {
     boolean progressed = false;
     OutputBlock output;
     while ((output = state.op.pollOutput()) != null) {
-      state.stats.emitted(output.block().rows(), output.block().bytes());
+      state.stats.emitted(output.block().rows(), output.block().bytes(), output.block().offHeapBytes());
       Long wanted = state.rowsWanted.get(output.port());
       if (wanted != null) {
         long left = wanted - output.block().rows();
@@ -438,9 +457,7 @@ public final class StreamingExecutor implements ResourceUsage {
         }
       }
       for (OpState consumer : state.consumersOf(output.port())) {
-        consumer.inputQueue.add(output.block());
-        consumer.queuedBytes += output.block().bytes();
-        consumer.stats.queued(consumer.queuedBytes);
+        consumer.enqueue(output.block());
       }
       progressed = true;
     }
@@ -467,7 +484,7 @@ public final class StreamingExecutor implements ResourceUsage {
         state.stats.stoppedEarly();
         while (!state.inputQueue.isEmpty()) {
           Block dropped = state.inputQueue.poll();
-          state.queuedBytes -= dropped.bytes();
+          state.dequeued(dropped);
           dropped.release();
         }
         stopped.add(state);
@@ -477,7 +494,7 @@ public final class StreamingExecutor implements ResourceUsage {
 
   /**
    * Hands the memory left beside what running tasks reserve to the operators that buffer outputs,
-   * downstream first (see MemoryAllocator).
+   * downstream first (see MemoryAllocator); the off-heap budget likewise.
    */
   private void updateMemoryBudgets() {
     List<OpState> producers = new ArrayList<>();
@@ -488,13 +505,17 @@ public final class StreamingExecutor implements ResourceUsage {
       }
     }
     long[] usage = new long[producers.size()];
+    long[] offHeapUsage = new long[producers.size()];
     for (int i = 0; i < usage.length; i++) {
       usage[i] = producers.get(i).memoryUsageBytes();
+      offHeapUsage[i] = producers.get(i).offHeapUsageBytes();
     }
     long total = Math.max(0, config.limits().memoryBytes() - inUse.memoryBytes());
     long[] budgets = MemoryAllocator.budgets(total, usage);
+    long[] offHeapBudgets = MemoryAllocator.budgets(config.offHeapBytes(), offHeapUsage);
     for (int i = 0; i < budgets.length; i++) {
       producers.get(i).memoryBudget = budgets[i];
+      producers.get(i).offHeapBudget = offHeapBudgets[i];
     }
   }
 
@@ -866,14 +887,17 @@ public final class StreamingExecutor implements ResourceUsage {
     long waitingForCpusSinceNanos = -1;
     /** Per limited output port, the rows still wanted (see Topology.limitOutput). */
     final Map<Integer, Long> rowsWanted = new HashMap<>();
+    /** Bytes in its input queue, and the part of them off the heap. */
     long queuedBytes;
+    long queuedOffHeapBytes;
     int openUpstreamEdges;
     int pendingPrerequisites;
     int running;
     boolean inputFinished;
     boolean finished;
-    /** The most its outputs may hold (see updateMemoryBudgets). */
+    /** The most its outputs may hold, on the heap and off it (see updateMemoryBudgets). */
     long memoryBudget = Long.MAX_VALUE;
+    long offHeapBudget = Long.MAX_VALUE;
     /** GPUs its workers hold, and the most they may hold (see updateGpuShares). */
     double heldGpus;
     double gpuShare;
@@ -908,16 +932,33 @@ public final class StreamingExecutor implements ResourceUsage {
       this.stats = new OperatorStats(op.name());
     }
 
+    void enqueue(Block block) {
+      inputQueue.add(block);
+      queuedBytes += block.bytes();
+      queuedOffHeapBytes += block.offHeapBytes();
+      stats.queued(queuedBytes);
+    }
+
+    /** Its bytes leave the queue's count: taken from the queue, or written to disk. */
+    void dequeued(Block block) {
+      queuedBytes -= block.bytes();
+      queuedOffHeapBytes -= block.offHeapBytes();
+    }
+
+    long queued(MemoryPool pool) {
+      return pool.of(queuedBytes, queuedOffHeapBytes);
+    }
+
     /**
-     * Puts a stand-in for the in-memory block nearest the tail of the queue (among the last to be
-     * consumed) in its place, to be written to disk; null if every block is spilled already.
+     * Puts a stand-in for the in-memory block with bytes in {@code pool} nearest the tail of the
+     * queue (among the last to be consumed) in its place, to be written to disk; null if there is none.
      */
-    SpilledBlock beginSpillOfLast(SpillStore store) {
+    SpilledBlock beginSpillOfLast(SpillStore store, MemoryPool pool) {
       ArrayDeque<Block> after = new ArrayDeque<>();
       try {
         while (!inputQueue.isEmpty()) {
           Block block = inputQueue.pollLast();
-          if (!(block instanceof SpilledBlock) && block.bytes() > 0) {
+          if (!(block instanceof SpilledBlock) && pool.of(block.bytes(), block.offHeapBytes()) > 0) {
             SpilledBlock spilling = store.begin(block, inputCodec);
             inputQueue.addLast(spilling);
             return spilling;
@@ -978,8 +1019,18 @@ public final class StreamingExecutor implements ResourceUsage {
     }
 
     @Override
+    public long expectedTaskOffHeapBytes() {
+      return stats.pieces() == 0 ? 0 : stats.offHeapBytesOut() / stats.pieces();
+    }
+
+    @Override
     public long memoryBudgetBytes() {
       return memoryBudget;
+    }
+
+    @Override
+    public long offHeapBudgetBytes() {
+      return offHeapBudget;
     }
 
     @Override
@@ -987,6 +1038,15 @@ public final class StreamingExecutor implements ResourceUsage {
       long total = 0;
       for (OpState consumer : distinctDownstream) {
         total += consumer.queuedBytes;
+      }
+      return total;
+    }
+
+    @Override
+    public long downstreamQueuedOffHeapBytes() {
+      long total = 0;
+      for (OpState consumer : distinctDownstream) {
+        total += consumer.queuedOffHeapBytes;
       }
       return total;
     }
@@ -1025,13 +1085,28 @@ public final class StreamingExecutor implements ResourceUsage {
     }
 
     @Override
+    public long downstreamQueuedOffHeapBytes() {
+      return op.downstreamQueuedOffHeapBytes() + pieces * op.expectedTaskOffHeapBytes();
+    }
+
+    @Override
     public long expectedTaskOutputBytes() {
       return op.expectedTaskOutputBytes();
     }
 
     @Override
+    public long expectedTaskOffHeapBytes() {
+      return op.expectedTaskOffHeapBytes();
+    }
+
+    @Override
     public long memoryBudgetBytes() {
       return op.memoryBudgetBytes();
+    }
+
+    @Override
+    public long offHeapBudgetBytes() {
+      return op.offHeapBudgetBytes();
     }
   }
 }

@@ -51,6 +51,12 @@ public final class SpilledBlock implements Block {
     return accountedBytes;
   }
 
+  /** The off-heap part of {@link #bytes}: as much as the spilled block had, until it is on disk. */
+  @Override
+  public long offHeapBytes() {
+    return file.memoryBytes() == 0 ? 0 : (long) ((double) accountedBytes * file.offHeapBytes() / file.memoryBytes());
+  }
+
   /** Called by the scheduling thread once the write has finished and the memory is free. */
   public void accountAsOnDisk() {
     accountedBytes = 0;
@@ -93,6 +99,7 @@ public final class SpilledBlock implements Block {
     private final Path path;
     private final int rows;
     private final long memoryBytes;
+    private final long offHeapBytes;
     private final BlockCodec codec;
     private final SpillStore store;
     private Block inMemory;
@@ -104,6 +111,7 @@ public final class SpilledBlock implements Block {
       this.path = path;
       this.rows = block.rows();
       this.memoryBytes = block.bytes();
+      this.offHeapBytes = block.offHeapBytes();
       this.codec = codec;
       this.store = store;
       this.inMemory = block;
@@ -115,6 +123,10 @@ public final class SpilledBlock implements Block {
 
     long memoryBytes() {
       return memoryBytes;
+    }
+
+    long offHeapBytes() {
+      return offHeapBytes;
     }
 
     synchronized boolean isOnDisk() {

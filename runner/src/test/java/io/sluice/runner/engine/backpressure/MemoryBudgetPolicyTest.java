@@ -20,6 +20,21 @@ class MemoryBudgetPolicyTest {
     }
   }
 
+  /** Outputs partly off the heap (Arrow batches): totals, with their off-heap parts, and both budgets. */
+  private record MixedLoad(int runningTasks, long downstreamQueuedBytes, long downstreamQueuedOffHeapBytes,
+      long expectedTaskOutputBytes, long expectedTaskOffHeapBytes, long memoryBudgetBytes, long offHeapBudgetBytes)
+      implements OperatorLoad {
+    @Override
+    public String name() {
+      return "arrow";
+    }
+
+    @Override
+    public int maxConcurrency() {
+      return Integer.MAX_VALUE;
+    }
+  }
+
   private final MemoryBudgetPolicy policy = new MemoryBudgetPolicy();
 
   @Test
@@ -37,6 +52,20 @@ class MemoryBudgetPolicyTest {
   @Test
   void anOperatorHoldingNothingAlwaysRuns() {
     assertTrue(policy.canStartTask(new Load(0, 0, 5000, 1000)), "a task larger than the budget still runs");
+  }
+
+  @Test
+  void offHeapOutputsCountAgainstTheOffHeapBudgetAndNotTheHeapBudget() {
+    assertTrue(policy.canStartTask(new MixedLoad(1, 200, 200, 400, 400, 0, 1000)), "a heap budget of 0 holds nothing back");
+    assertFalse(policy.canStartTask(new MixedLoad(2, 200, 200, 400, 400, 0, 1000)), "1,400 off-heap bytes exceed 1,000");
+    assertTrue(policy.canStartTask(new MixedLoad(0, 0, 0, 5000, 5000, 0, 1000)), "holding nothing, it still runs");
+  }
+
+  @Test
+  void heapOutputsAreHeldBackByTheHeapBudgetWhateverIsOffTheHeap() {
+    // 900 on the heap of 1,000 queued, and 100 more coming: fits; 101 would not.
+    assertTrue(policy.canStartTask(new MixedLoad(0, 1000, 100, 500, 400, 1000, Long.MAX_VALUE)));
+    assertFalse(policy.canStartTask(new MixedLoad(0, 1001, 100, 500, 400, 1000, Long.MAX_VALUE)));
   }
 
   @Test

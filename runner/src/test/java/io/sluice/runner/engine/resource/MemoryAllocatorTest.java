@@ -38,6 +38,12 @@ class MemoryAllocatorTest {
   }
 
   @Test
+  void anUnlimitedBudgetGivesEveryOperatorNoLimit() {
+    assertArrayEquals(new long[] {Long.MAX_VALUE, Long.MAX_VALUE},
+        MemoryAllocator.budgets(Long.MAX_VALUE, new long[] {Long.MAX_VALUE / 2, 10}));
+  }
+
+  @Test
   void noOperatorsNoBudgets() {
     assertEquals(0, MemoryAllocator.budgets(1000, new long[0]).length);
   }

@@ -36,9 +36,17 @@ class StreamingExecutorSpillTest {
 
   /** A fast source of 100-byte blocks into a slow map, with no policy holding the source back. */
   private Topology sourceIntoSlowMap(BlockFunction map, CollectingSink sink) {
+    return sourceIntoSlowMap(map, sink, false);
+  }
+
+  /** @param offHeap whether the source's blocks are held off the heap */
+  private Topology sourceIntoSlowMap(BlockFunction map, CollectingSink sink, boolean offHeap) {
     Topology topology = new Topology();
-    int source = topology.add(new SourceOperator("fast-source",
-        List.of(new ListSplit(range(0, 200), 2, 10, BLOCK_BYTES), new ListSplit(range(200, 400), 2, 10, BLOCK_BYTES)), 2));
+    List<ListSplit> splits = List.of(new ListSplit(range(0, 200), 2, 10, BLOCK_BYTES), new ListSplit(range(200, 400), 2, 10, BLOCK_BYTES));
+    if (offHeap) {
+      splits.forEach(ListSplit::offHeap);
+    }
+    int source = topology.add(new SourceOperator("fast-source", splits, 2));
     int slow = topology.add(new MapOperator("slow-map", map, 1));
     topology.connect(source, 0, slow);
     topology.spillInputWith(slow, new IntBlockCodec());
@@ -47,8 +55,41 @@ class StreamingExecutorSpillTest {
   }
 
   private ExecutorConfig config(long memoryBytes) {
+    return config(memoryBytes, Long.MAX_VALUE);
+  }
+
+  private ExecutorConfig config(long memoryBytes, long offHeapBytes) {
     return new ExecutorConfig(new ExecutionResources(4, 0, memoryBytes), 4, List.of(new ConcurrencyCapPolicy()),
-        "test", ExecutorConfig.StallWatch.defaults(d -> {}), ExecutorConfig.ProgressWatch.NONE, spillParent);
+        "test", ExecutorConfig.StallWatch.defaults(d -> {}), ExecutorConfig.ProgressWatch.NONE, spillParent, offHeapBytes);
+  }
+
+  private static final BlockFunction SLOW_TO_ROWS = input -> {
+    Thread.sleep(1);
+    return List.of(new OutputBlock(0, StreamingExecutorTest.block(StreamingExecutorTest.rows(input))));
+  };
+
+  @Test
+  void offHeapBlocksBeyondTheOffHeapBudgetSpillAndEveryElementStillArrivesOnce() throws Exception {
+    CollectingSink sink = new CollectingSink("sink");
+    StreamingExecutor executor = new StreamingExecutor(sourceIntoSlowMap(SLOW_TO_ROWS, sink, true),
+        config(Long.MAX_VALUE, 5 * BLOCK_BYTES));
+    executor.start().get(15, SECONDS);
+
+    assertEquals(range(0, 400), sorted(elements(sink)));
+    assertTrue(executor.spillSummary().startsWith("spilled "), "nothing spilled: " + executor.spillSummary());
+    assertEquals(0, filesUnder(spillParent), "spill files and directory deleted after the run");
+  }
+
+  @Test
+  void offHeapBlocksLeaveTheHeapBudgetAlone() throws Exception {
+    CollectingSink sink = new CollectingSink("sink");
+    // The heap budget that makes the first test here spill; the off-heap budget unlimited.
+    StreamingExecutor executor = new StreamingExecutor(sourceIntoSlowMap(SLOW_TO_ROWS, sink, true),
+        config(5 * BLOCK_BYTES, Long.MAX_VALUE));
+    executor.start().get(15, SECONDS);
+
+    assertEquals(range(0, 400), sorted(elements(sink)));
+    assertEquals("", executor.spillSummary(), "nothing counted against the heap, so nothing spilled");
   }
 
   @Test

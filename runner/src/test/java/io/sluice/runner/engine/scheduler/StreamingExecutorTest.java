@@ -12,7 +12,10 @@ import io.sluice.runner.engine.backpressure.BackpressurePolicy;
 import io.sluice.runner.engine.backpressure.ConcurrencyCapPolicy;
 import io.sluice.runner.engine.backpressure.DownstreamQueueBytesPolicy;
 import io.sluice.runner.engine.backpressure.MemoryBudgetPolicy;
+import io.sluice.runner.engine.backpressure.OperatorLoad;
 import io.sluice.runner.engine.block.Block;
+import io.sluice.runner.engine.block.ColumnarBlock;
+import io.sluice.runner.engine.block.IntBatch;
 import io.sluice.runner.engine.block.RowBlock;
 import io.sluice.runner.engine.operator.AllToAllOperator;
 import io.sluice.runner.engine.operator.BlockFunction;
@@ -38,6 +41,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -450,12 +454,17 @@ class StreamingExecutorTest {
    * arrives, and returns how many blocks the source was ever ahead of the map.
    */
   private int blocksAheadOfASlowConsumer(ExecutorConfig config) throws Exception {
+    return blocksAheadOfASlowConsumer(config, false);
+  }
+
+  /** @param offHeap whether the source's blocks are held off the heap */
+  private int blocksAheadOfASlowConsumer(ExecutorConfig config, boolean offHeap) throws Exception {
     AtomicInteger produced = new AtomicInteger();
     AtomicInteger consumed = new AtomicInteger();
     AtomicInteger maxOutstanding = new AtomicInteger();
     List<ListSplit> splits = new ArrayList<>();
     for (int s = 0; s < 2; s++) {
-      splits.add(new ListSplit(range(s * 30, s * 30 + 30), 1, 2, SLOW_CONSUMER_BLOCK_BYTES) {
+      ListSplit split = new ListSplit(range(s * 30, s * 30 + 30), 1, 2, SLOW_CONSUMER_BLOCK_BYTES) {
         @Override
         public List<OutputBlock> readSome() throws Exception {
           List<OutputBlock> out = super.readSome();
@@ -463,7 +472,8 @@ class StreamingExecutorTest {
           maxOutstanding.accumulateAndGet(outstanding, Math::max);
           return out;
         }
-      });
+      };
+      splits.add(offHeap ? split.offHeap() : split);
     }
     BlockFunction slow = input -> {
       consumed.incrementAndGet();
@@ -507,6 +517,61 @@ class StreamingExecutorTest {
     // Budget ~6 blocks queued, plus 2 reads in flight of 2 blocks, a chunk not yet collected from a
     // read that went on (as above), the map's 2 buffered blocks and one submitted task:
     // 6 + 4 + 2 + 2 + 1 = 15, far below the 60 an unchecked source would run ahead.
+    assertTrue(ahead <= 15, "source ran ahead of the consumer by " + ahead + " blocks");
+  }
+
+  @Test
+  void offHeapBlocksCountAgainstTheOffHeapBudgetAndNeverTheHeapBudget() throws Exception {
+    AtomicLong mostOffHeapHeld = new AtomicLong();
+    AtomicLong mostHeapHeld = new AtomicLong();
+    BackpressurePolicy watchSource = new BackpressurePolicy() {
+      @Override
+      public boolean canStartTask(OperatorLoad op) {
+        if (op.name().equals("source")) {
+          mostOffHeapHeld.accumulateAndGet(op.offHeapUsageBytes(), Math::max);
+          mostHeapHeld.accumulateAndGet(op.memoryUsageBytes(), Math::max);
+        }
+        return true;
+      }
+
+      @Override
+      public String name() {
+        return "watch";
+      }
+    };
+    List<ListSplit> splits = List.of(new ListSplit(range(0, 30), 1, 2, SLOW_CONSUMER_BLOCK_BYTES).offHeap(),
+        new ListSplit(range(30, 60), 1, 2, SLOW_CONSUMER_BLOCK_BYTES).offHeap());
+    BlockFunction slow = input -> {
+      Thread.sleep(2);
+      return List.of(new OutputBlock(0, block(rows(input))));
+    };
+    Topology topology = new Topology();
+    int source = topology.add(new SourceOperator("source", splits, 2));
+    int map = topology.add(new MapOperator("slow-map", slow, 1));
+    CollectingSink sink = new CollectingSink("sink");
+    topology.connect(source, 0, map);
+    topology.connect(map, 0, topology.add(sink));
+    // A heap budget of one byte: had the source's blocks counted there, the source would have had to wait for
+    // the map to take each one.
+    StreamingExecutor executor = newExecutor(topology, new ExecutorConfig(new ExecutionResources(4, 0, 1), 4,
+        List.of(new ConcurrencyCapPolicy(), watchSource, new MemoryBudgetPolicy()), "test",
+        ExecutorConfig.StallWatch.defaults(diagnosis -> {}), ExecutorConfig.ProgressWatch.NONE,
+        ExecutorConfig.defaultSpillDirectory(), 6 * SLOW_CONSUMER_BLOCK_BYTES));
+    awaitSuccess(executor);
+
+    assertEquals(range(0, 60), sorted(elements(sink)));
+    assertEquals(0, mostHeapHeld.get(), "no heap held for blocks off the heap");
+    assertTrue(mostOffHeapHeld.get() > 0, "the source's queued blocks count off the heap");
+    assertEquals(60 * SLOW_CONSUMER_BLOCK_BYTES, executor.operatorStats().get(source).offHeapBytesOut());
+  }
+
+  @Test
+  void theOffHeapBudgetKeepsAFastSourceOfOffHeapBlocksCloseToASlowConsumer() throws Exception {
+    // The heap budget of the memory test above, as the off-heap budget, for blocks off the heap: the same bound.
+    int ahead = blocksAheadOfASlowConsumer(new ExecutorConfig(new ExecutionResources(4, 0, Long.MAX_VALUE), 4,
+        List.of(new ConcurrencyCapPolicy(), new MemoryBudgetPolicy()), "test",
+        ExecutorConfig.StallWatch.defaults(diagnosis -> {}), ExecutorConfig.ProgressWatch.NONE,
+        ExecutorConfig.defaultSpillDirectory(), 12 * SLOW_CONSUMER_BLOCK_BYTES), true);
     assertTrue(ahead <= 15, "source ran ahead of the consumer by " + ahead + " blocks");
   }
 
@@ -862,9 +927,10 @@ class StreamingExecutorTest {
     return new RowBlock<>(new ArrayList<>(rows), rows.size() * BYTES_PER_ROW);
   }
 
+  /** The values of a block of rows, or of a columnar block of {@link IntBatch}. */
   @SuppressWarnings("unchecked")
   static List<Integer> rows(Block block) {
-    return ((RowBlock<Integer>) block).elements();
+    return block instanceof ColumnarBlock columnar ? IntBatch.valuesOf(columnar) : ((RowBlock<Integer>) block).elements();
   }
 
   static List<Integer> elements(CollectingSink sink) {
@@ -926,6 +992,7 @@ class StreamingExecutorTest {
     private final int rowsPerBlock;
     private final int blocksPerRead;
     private final long bytesPerBlock;
+    private boolean offHeap;
     private int position;
 
     ListSplit(List<Integer> values, int rowsPerBlock, int blocksPerRead) {
@@ -946,11 +1013,18 @@ class StreamingExecutorTest {
       for (int b = 0; b < blocksPerRead && position < values.size(); b++) {
         int to = Math.min(values.size(), position + rowsPerBlock);
         List<Integer> rows = values.subList(position, to);
-        Block block = bytesPerBlock < 0 ? block(rows) : new RowBlock<>(new ArrayList<>(rows), bytesPerBlock);
+        Block block = offHeap ? IntBatch.offHeapBlock(rows, bytesPerBlock)
+            : bytesPerBlock < 0 ? block(rows) : new RowBlock<>(new ArrayList<>(rows), bytesPerBlock);
         out.add(new OutputBlock(0, block));
         position = to;
       }
       return out;
+    }
+
+    /** Makes its blocks columnar, held off the heap, of its block size. */
+    ListSplit offHeap() {
+      offHeap = true;
+      return this;
     }
 
     @Override
