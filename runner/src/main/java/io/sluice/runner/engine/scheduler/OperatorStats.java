@@ -131,11 +131,12 @@ public final class OperatorStats {
   public String summary() {
     double taskSeconds = taskNanos / 1e9;
     return String.format(
-        "%s: %d tasks (%.3f s total, mean %.1f ms, max %.1f ms)%s; in %d rows; out %d blocks, %d rows, %s; "
+        "%s: %d tasks (%.3f s total, mean %.1f ms, max %.1f ms)%s; in %d rows; out %d blocks, %d rows, %s%s; "
             + "peak queued in %s",
         name, tasks, taskSeconds, tasks == 0 ? 0.0 : taskNanos / 1e6 / tasks, maxTaskNanos / 1e6,
         tasks == 0 ? "" : String.format(", active %.1f-%.1f ms", firstTaskStartNanos / 1e6, lastTaskEndNanos / 1e6),
-        rowsIn, blocksOut, rowsOut, bytes(bytesOut), bytes(peakQueuedBytes))
+        rowsIn, blocksOut, rowsOut, bytes(bytesOut),
+        offHeapBytesOut == 0 ? "" : " (" + bytes(offHeapBytesOut) + " off the heap)", bytes(peakQueuedBytes))
         + (tasksRetried > 0 ? "; " + tasksRetried + " failed and ran again" : "")
         + (piecesContinued > 0 ? "; " + pieces() + " chunks, " + piecesContinued + " run on without a new task" : "")
         + (peakWorkers > 0 ? "; peak actors " + peakWorkers : "")

@@ -34,6 +34,17 @@ class OperatorStatsTest {
   }
 
   @Test
+  void summarySaysWhatPartOfTheOutputWasOffTheHeapOnlyWhenAnyWas() {
+    OperatorStats stats = new OperatorStats("Embed");
+    stats.emitted(10, 4096, 0);
+    assertFalse(stats.summary().contains("off the heap"), stats.summary());
+
+    stats.emitted(10, 2048, 2048);
+
+    assertTrue(stats.summary().contains("out 2 blocks, 20 rows, 6.0 KiB (2.0 KiB off the heap);"), stats.summary());
+  }
+
+  @Test
   void anOperatorThatRanNoTaskHasNoActiveWindow() {
     String summary = new OperatorStats("Materialize").summary();
 
