@@ -11,4 +11,9 @@ public final class ConcurrencyCapPolicy implements BackpressurePolicy {
   public String name() {
     return "concurrency-cap";
   }
+
+  @Override
+  public String whyHeldBack(OperatorLoad operator) {
+    return name() + ": " + operator.runningTasks() + " of at most " + operator.maxConcurrency() + " tasks run";
+  }
 }

@@ -1,5 +1,7 @@
 package io.sluice.runner.engine.backpressure;
 
+import io.sluice.runner.engine.block.ByteSizes;
+
 /**
  * Stops a producer while its consumers already have more than a byte budget queued, so a fast
  * upstream cannot flood memory ahead of a slow downstream.
@@ -22,5 +24,11 @@ public final class DownstreamQueueBytesPolicy implements BackpressurePolicy {
   @Override
   public String name() {
     return "downstream-queue-bytes";
+  }
+
+  @Override
+  public String whyHeldBack(OperatorLoad operator) {
+    return String.format("%s: %s wait at its consumers, the limit is %s (--maxQueuedBytesPerOperator)", name(),
+        ByteSizes.format(operator.downstreamQueuedBytes()), ByteSizes.format(maxQueuedBytes));
   }
 }

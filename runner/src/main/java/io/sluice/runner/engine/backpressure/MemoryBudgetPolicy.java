@@ -1,5 +1,7 @@
 package io.sluice.runner.engine.backpressure;
 
+import io.sluice.runner.engine.block.ByteSizes;
+
 /**
  * Starts a task only if the outputs it is expected to add still fit in the operator's memory
  * budgets (see MemoryAllocator), on the heap and off it (Arrow buffers) alike: outputs waiting
@@ -17,6 +19,22 @@ public final class MemoryBudgetPolicy implements BackpressurePolicy {
 
   private static boolean fits(long usage, long next, long budget) {
     return usage == 0 || usage + next <= budget;
+  }
+
+  @Override
+  public String whyHeldBack(OperatorLoad operator) {
+    long offHeapNext = operator.expectedTaskOffHeapBytes();
+    if (!fits(operator.offHeapUsageBytes(), offHeapNext, operator.offHeapBudgetBytes())) {
+      return explain("off the heap", operator.offHeapUsageBytes(), offHeapNext, operator.offHeapBudgetBytes(),
+          "--offHeapMemoryBudget");
+    }
+    return explain("on the heap", operator.memoryUsageBytes(), operator.expectedTaskOutputBytes() - offHeapNext,
+        operator.memoryBudgetBytes(), "--memoryBudget");
+  }
+
+  private String explain(String where, long usage, long next, long budget, String option) {
+    return String.format("%s: its outputs hold %s %s and a task adds about %s, over its share of %s (%s)",
+        name(), ByteSizes.format(usage), where, ByteSizes.format(next), ByteSizes.format(budget), option);
   }
 
   @Override

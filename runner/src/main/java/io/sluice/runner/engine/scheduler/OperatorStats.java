@@ -1,5 +1,7 @@
 package io.sluice.runner.engine.scheduler;
 
+import io.sluice.runner.engine.block.ByteSizes;
+
 /**
  * What one operator did during a run. Written by the scheduling thread only; read after the run
  * (or approximately during it, for progress).
@@ -135,24 +137,11 @@ public final class OperatorStats {
             + "peak queued in %s",
         name, tasks, taskSeconds, tasks == 0 ? 0.0 : taskNanos / 1e6 / tasks, maxTaskNanos / 1e6,
         tasks == 0 ? "" : String.format(", active %.1f-%.1f ms", firstTaskStartNanos / 1e6, lastTaskEndNanos / 1e6),
-        rowsIn, blocksOut, rowsOut, bytes(bytesOut),
-        offHeapBytesOut == 0 ? "" : " (" + bytes(offHeapBytesOut) + " off the heap)", bytes(peakQueuedBytes))
+        rowsIn, blocksOut, rowsOut, ByteSizes.format(bytesOut),
+        offHeapBytesOut == 0 ? "" : " (" + ByteSizes.format(offHeapBytesOut) + " off the heap)", ByteSizes.format(peakQueuedBytes))
         + (tasksRetried > 0 ? "; " + tasksRetried + " failed and ran again" : "")
         + (piecesContinued > 0 ? "; " + pieces() + " chunks, " + piecesContinued + " run on without a new task" : "")
         + (peakWorkers > 0 ? "; peak actors " + peakWorkers : "")
         + (stoppedEarly ? "; stopped early (a limit downstream was reached)" : "");
-  }
-
-  static String bytes(long bytes) {
-    if (bytes < 1024) {
-      return bytes + " B";
-    }
-    if (bytes < 1024 * 1024) {
-      return String.format("%.1f KiB", bytes / 1024.0);
-    }
-    if (bytes < 1024L * 1024 * 1024) {
-      return String.format("%.1f MiB", bytes / (1024.0 * 1024));
-    }
-    return String.format("%.2f GiB", bytes / (1024.0 * 1024 * 1024));
   }
 }

@@ -5,6 +5,7 @@ import io.sluice.runner.engine.backpressure.OperatorLoad;
 import io.sluice.runner.engine.backpressure.ResourceBudgetPolicy;
 import io.sluice.runner.engine.backpressure.ResourceUsage;
 import io.sluice.runner.engine.block.Block;
+import io.sluice.runner.engine.block.ByteSizes;
 import io.sluice.runner.engine.operator.HoldsResources;
 import io.sluice.runner.engine.operator.PhysicalOperator;
 import io.sluice.runner.engine.operator.ContinuesTasks;
@@ -361,7 +362,7 @@ public final class StreamingExecutor implements ResourceUsage {
   public String spillSummary() {
     return spills.spilledBlocks() == 0 ? ""
         : String.format("spilled %d blocks (%s) to disk to stay inside the memory budget%s",
-            spills.spilledBlocks(), OperatorStats.bytes(spills.spilledBytes()),
+            spills.spilledBlocks(), ByteSizes.format(spills.spilledBytes()),
             failedSpillWrites == 0 ? "" : "; " + failedSpillWrites + " writes failed and those blocks stayed in memory");
   }
 
@@ -851,7 +852,7 @@ public final class StreamingExecutor implements ResourceUsage {
     }
     for (BackpressurePolicy policy : config.policies()) {
       if (!policy.canStartTask(state)) {
-        return "has work but is held back by " + policy.name();
+        return "has work but is held back by " + policy.whyHeldBack(state);
       }
     }
     return "has work and may run";

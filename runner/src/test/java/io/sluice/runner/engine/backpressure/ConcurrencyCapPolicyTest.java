@@ -27,6 +27,11 @@ class ConcurrencyCapPolicyTest {
   }
 
   @Test
+  void saysHowManyTasksRunAgainstTheCap() {
+    assertEquals("concurrency-cap: 3 of at most 3 tasks run", policy.whyHeldBack(FakeLoad.running(3, 3)));
+  }
+
+  @Test
   void ignoresQueuedBytes() {
     assertTrue(policy.canStartTask(new FakeLoad("op", 0, 1, Long.MAX_VALUE)));
   }

@@ -26,6 +26,12 @@ class DownstreamQueueBytesPolicyTest {
   }
 
   @Test
+  void saysHowMuchWaitsAgainstWhichLimit() {
+    assertEquals("downstream-queue-bytes: 2.0 KiB wait at its consumers, the limit is 1000 B (--maxQueuedBytesPerOperator)",
+        new DownstreamQueueBytesPolicy(1000).whyHeldBack(FakeLoad.queued(2048)));
+  }
+
+  @Test
   void ignoresRunningTasks() {
     DownstreamQueueBytesPolicy policy = new DownstreamQueueBytesPolicy(1000);
 

@@ -69,6 +69,16 @@ class MemoryBudgetPolicyTest {
   }
 
   @Test
+  void saysWhichBudgetHoldsTheOperatorBackWithItsFigures() {
+    assertEquals("memory-budget: its outputs hold 1.0 KiB off the heap and a task adds about 512 B, over its share of "
+            + "1.0 KiB (--offHeapMemoryBudget)",
+        policy.whyHeldBack(new MixedLoad(0, 1024, 1024, 512, 512, Long.MAX_VALUE, 1024)));
+    assertEquals("memory-budget: its outputs hold 2.0 KiB on the heap and a task adds about 1.0 KiB, over its share "
+            + "of 2.5 KiB (--memoryBudget)",
+        policy.whyHeldBack(new MixedLoad(0, 2048, 0, 1024, 0, 2560, Long.MAX_VALUE)));
+  }
+
+  @Test
   void nameIsShownInStallDiagnoses() {
     assertEquals("memory-budget", policy.name());
   }

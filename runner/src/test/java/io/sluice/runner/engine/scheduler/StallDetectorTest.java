@@ -3,6 +3,8 @@ package io.sluice.runner.engine.scheduler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.runner.engine.backpressure.ConcurrencyCapPolicy;
+import io.sluice.runner.engine.backpressure.MemoryBudgetPolicy;
 import io.sluice.runner.engine.block.Block;
 import io.sluice.runner.engine.block.RowBlock;
 import io.sluice.runner.engine.operator.CollectingSink;
@@ -83,6 +85,41 @@ class StallDetectorTest {
 
     release.countDown();
     done.get(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aSourceHeldBackByTheOffHeapBudgetIsNamedWithTheBudgetAndItsFigures() throws Exception {
+    AtomicLong clock = new AtomicLong();
+    List<String> reports = new CopyOnWriteArrayList<>();
+    CountDownLatch release = new CountDownLatch(1);
+    Topology topology = new Topology();
+    // Blocks of 100 bytes off the heap, 4 per read; 150 bytes of off-heap budget.
+    int source = topology.add(new SourceOperator("arrow-source",
+        List.of(new StreamingExecutorTest.ListSplit(StreamingExecutorTest.range(0, 400), 1, 4, 100).offHeap()), 1));
+    int stuck = topology.add(new MapOperator("stuck-map", input -> {
+      release.await();
+      return List.of(new OutputBlock(0, input));
+    }, 1));
+    topology.connect(source, 0, stuck);
+    topology.connect(stuck, 0, topology.add(new CollectingSink("sink")));
+    StreamingExecutor executor = new StreamingExecutor(topology, new ExecutorConfig(
+        ExecutionResources.cpus(2), 2, List.of(new ConcurrencyCapPolicy(), new MemoryBudgetPolicy()), "stall-test",
+        new ExecutorConfig.StallWatch(clock::get, 60 * SECOND, reports::add), ExecutorConfig.ProgressWatch.NONE,
+        ExecutorConfig.defaultSpillDirectory(), 150));
+    var done = executor.start();
+
+    Thread.sleep(200); // the map's first task is blocked and the source has filled its share by now
+    clock.set(61 * SECOND);
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (reports.isEmpty() && System.currentTimeMillis() < deadline) {
+      Thread.sleep(10);
+    }
+    release.countDown();
+    done.get(5, TimeUnit.SECONDS);
+
+    String report = reports.get(0);
+    assertTrue(report.contains("arrow-source: has work but is held back by memory-budget: its outputs hold"), report);
+    assertTrue(report.contains("off the heap") && report.contains("(--offHeapMemoryBudget)"), report);
   }
 
   private static final class OneBlock implements SplitReader {
