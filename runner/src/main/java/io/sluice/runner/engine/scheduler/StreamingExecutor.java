@@ -41,6 +41,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * Runs a {@link Topology}: one scheduling thread owns every operator's state and the queues between
@@ -1036,18 +1037,18 @@ public final class StreamingExecutor implements ResourceUsage {
 
     @Override
     public long downstreamQueuedBytes() {
-      long total = 0;
-      for (OpState consumer : distinctDownstream) {
-        total += consumer.queuedBytes;
-      }
-      return total;
+      return overConsumers(consumer -> consumer.queuedBytes);
     }
 
     @Override
     public long downstreamQueuedOffHeapBytes() {
+      return overConsumers(consumer -> consumer.queuedOffHeapBytes);
+    }
+
+    private long overConsumers(ToLongFunction<OpState> queued) {
       long total = 0;
       for (OpState consumer : distinctDownstream) {
-        total += consumer.queuedOffHeapBytes;
+        total += queued.applyAsLong(consumer);
       }
       return total;
     }
