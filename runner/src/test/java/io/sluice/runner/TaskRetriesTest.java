@@ -5,13 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.io.IOException;
+import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.io.BoundedSource;
 import org.apache.beam.sdk.io.GenerateSequence;
+import org.apache.beam.sdk.io.Read;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -104,6 +111,76 @@ class TaskRetriesTest {
 
     assertEquals(PipelineResult.State.DONE, p.run().getState());
     assertEquals(2, SETUPS.get(), "the one actor, then its replacement");
+  }
+
+  private static final AtomicInteger OPEN_FAILURES_LEFT = new AtomicInteger();
+
+  /** 0 to n-1, in one split, whose reader fails to open while failures are left (a service that timed out). */
+  static final class FlakyOpenSource extends BoundedSource<Long> {
+    private final long n;
+
+    FlakyOpenSource(long n) {
+      this.n = n;
+    }
+
+    @Override
+    public List<? extends BoundedSource<Long>> split(long desiredBundleSizeBytes, PipelineOptions options) {
+      return List.of(this);
+    }
+
+    @Override
+    public long getEstimatedSizeBytes(PipelineOptions options) {
+      return n * 8;
+    }
+
+    @Override
+    public Coder<Long> getOutputCoder() {
+      return VarLongCoder.of();
+    }
+
+    @Override
+    public BoundedReader<Long> createReader(PipelineOptions options) {
+      return new BoundedReader<>() {
+        private long current = -1;
+
+        @Override
+        public boolean start() throws IOException {
+          if (OPEN_FAILURES_LEFT.getAndDecrement() > 0) {
+            throw new IOException("a transient failure opening the source");
+          }
+          return advance();
+        }
+
+        @Override
+        public boolean advance() {
+          return ++current < n;
+        }
+
+        @Override
+        public Long getCurrent() {
+          return current;
+        }
+
+        @Override
+        public void close() {}
+
+        @Override
+        public BoundedSource<Long> getCurrentSource() {
+          return FlakyOpenSource.this;
+        }
+      };
+    }
+  }
+
+  @Test
+  void aReadWhoseSourceFailsToOpenIsReadAgain() {
+    OPEN_FAILURES_LEFT.set(1);
+    Pipeline p = pipeline("--maxTaskRetries=1");
+    PAssert.thatSingleton(p.apply(Read.from(new FlakyOpenSource(1_000))).apply(Sum.longsGlobally()))
+        .isEqualTo(999L * 1_000 / 2);
+
+    assertEquals(PipelineResult.State.DONE, p.run().getState());
+    assertEquals(-1, OPEN_FAILURES_LEFT.get(), "it failed once, then opened");
   }
 
   @Test

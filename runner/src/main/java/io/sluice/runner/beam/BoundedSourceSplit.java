@@ -55,6 +55,8 @@ final class BoundedSourceSplit implements ElementFeed {
   private boolean done;
   /** The last chunk ended on its time limit: records here are slow to process, worth sharing. */
   private boolean lastChunkTimedOut;
+  /** Part of its rows went to a new split: its reader, not its source, knows what is left. */
+  private boolean residualSplitOff;
 
   BoundedSourceSplit(BoundedSource<?> source, Coder<?> coder, String transform, OperatorContext context) {
     this.context = context;
@@ -173,12 +175,39 @@ final class BoundedSourceSplit implements ElementFeed {
       return null;
     }
     BoundedSource<?> residual = reader.splitAtFraction(consumed + (1 - consumed) / 2);
-    return residual == null ? null : new BoundedSourceSplit(residual, coder, transform, context);
+    if (residual == null) {
+      return null;
+    }
+    residualSplitOff = true;
+    return new BoundedSourceSplit(residual, coder, transform, context);
   }
 
   @Override
   public boolean isDone() {
     return done;
+  }
+
+  /**
+   * A new reader of the whole split takes the place of the one that failed, whose close may fail
+   * too (it is broken): that failure adds nothing to the one being retried.
+   */
+  @Override
+  public boolean restart() {
+    if (residualSplitOff) {
+      return false; // the source no longer has the bounds its reader had
+    }
+    BoundedSource.BoundedReader<?> failed = reader;
+    reader = null;
+    done = false;
+    lastChunkTimedOut = false;
+    if (failed != null) {
+      try {
+        failed.close();
+      } catch (Exception ignored) {
+        // see above
+      }
+    }
+    return true;
   }
 
   @Override

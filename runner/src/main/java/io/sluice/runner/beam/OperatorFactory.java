@@ -66,7 +66,8 @@ public final class OperatorFactory {
 
   /**
    * @param limits the run's resources, which bound actor pools that do not set their own size
-   * @param retries how often a failed task of an element-wise stage on tasks runs again
+   * @param retries how often a failed task runs again: of an element-wise stage, or of a read
+   *     before any of its split was handed on
    */
   public OperatorFactory(PipelineOptions options, RunMetrics metrics, int parallelism, BlockSize blockSize,
       ExecutionResources limits, RetriesTasks.Retries retries) {
@@ -156,7 +157,7 @@ public final class OperatorFactory {
         int cap = ownCap > 0 ? Math.min(parallelism, ownCap) : parallelism;
         return new MapOperator(node.name(), stage, cap, node.resources(), retries);
       case SOURCE:
-        return new SourceOperator(node.name(), fusedSplits(node, context), parallelism, node.resources());
+        return new SourceOperator(node.name(), fusedSplits(node, context), parallelism, node.resources(), retries);
       case ALL_TO_ALL:
         TransformSpec spec = node.specs().get(0);
         if (spec instanceof GroupByKeySpec gbk) {

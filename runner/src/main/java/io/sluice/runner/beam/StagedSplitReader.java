@@ -35,6 +35,11 @@ final class StagedSplitReader implements SplitReader {
   }
 
   @Override
+  public boolean restart() {
+    return split.restart();
+  }
+
+  @Override
   public void close() throws Exception {
     try {
       split.close();

@@ -5,7 +5,11 @@ import io.sluice.runner.engine.resource.ExecutionResources;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -13,11 +17,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Reads splits in parallel, a chunk at a time. A task reads its split's next chunk straight after
  * the last while the scheduler lets it go on (see {@link ContinuesTasks}), handing each chunk's
  * output back as it finishes; otherwise the task ends, and a split that is not done goes back to the
- * queue.
+ * queue. With retries, a split that fails before any chunk of it was handed on (a failed open, say)
+ * is read again from its start; one that fails later is not, as its first chunks have gone on.
  */
-public final class SourceOperator extends TaskOperator implements StopsEarly, ContinuesTasks {
+public final class SourceOperator extends TaskOperator implements StopsEarly, ContinuesTasks, RetriesTasks {
   private final ArrayDeque<SplitReader> ready;
   private final List<SplitReader> all;
+  private final Retries retries;
+  /** Splits of which a chunk has been handed on: they cannot be read again. */
+  private final Set<SplitReader> partlyRead = Collections.newSetFromMap(new IdentityHashMap<>());
+  /** Per split, the times it has failed and been read again. */
+  private final Map<SplitReader, Integer> restarts = new IdentityHashMap<>();
   /** The running tasks, in the order they started. */
   private final List<ReadTask> reading = new ArrayList<>();
   private Runnable requestTurn = () -> {};
@@ -29,9 +39,16 @@ public final class SourceOperator extends TaskOperator implements StopsEarly, Co
 
   /** @param taskResources what each task holds while it runs */
   public SourceOperator(String name, Collection<? extends SplitReader> splits, int maxConcurrency, ExecutionResources taskResources) {
+    this(name, splits, maxConcurrency, taskResources, Retries.NONE);
+  }
+
+  /** @param retries how many times a split that fails before any of it was handed on is read again */
+  public SourceOperator(String name, Collection<? extends SplitReader> splits, int maxConcurrency,
+      ExecutionResources taskResources, Retries retries) {
     super(name, maxConcurrency, taskResources);
     this.ready = new ArrayDeque<>(splits);
     this.all = new ArrayList<>(splits);
+    this.retries = retries;
   }
 
   @Override
@@ -114,9 +131,32 @@ public final class SourceOperator extends TaskOperator implements StopsEarly, Co
   }
 
   @Override
+  public boolean retry(Task failed, Throwable error) {
+    ReadTask read = (ReadTask) failed;
+    SplitReader split = read.split;
+    if (stopped || retries.maxRetries() == 0 || read.chunksRead > 0 || partlyRead.contains(split)) {
+      return false;
+    }
+    int attempt = restarts.getOrDefault(split, 0) + 1;
+    if (attempt > retries.maxRetries()) {
+      retries.noteExhausted(name(), attempt, error);
+      return false;
+    }
+    if (!split.restart()) {
+      return false;
+    }
+    restarts.put(split, attempt);
+    reading.remove(read);
+    retries.listener().retrying(name(), attempt, error);
+    ready.addFirst(split);
+    return true;
+  }
+
+  @Override
   void completed(Task task) {
     ReadTask read = (ReadTask) task;
     reading.remove(read);
+    partlyRead.add(read.split);
     collect(read);
     outputs().addAll(read.result);
     if (!stopped && !read.split.isDone()) {
@@ -165,6 +205,8 @@ public final class SourceOperator extends TaskOperator implements StopsEarly, Co
     /** Chunks read before the last, for the scheduling thread to collect. */
     final ConcurrentLinkedQueue<List<OutputBlock>> finishedChunks = new ConcurrentLinkedQueue<>();
     List<OutputBlock> result;
+    /** Chunks this task has read; written by its worker, read once the task has ended. */
+    volatile int chunksRead;
 
     ReadTask(SplitReader split) {
       this.split = split;
@@ -174,6 +216,7 @@ public final class SourceOperator extends TaskOperator implements StopsEarly, Co
     public void run() throws Exception {
       while (true) {
         List<OutputBlock> chunk = split.readSome();
+        chunksRead++;
         // Taken before the chunk is handed back: the turn that collects it may grant the next one.
         if (split.isDone() || !mayGoOn.getAndSet(false)) {
           result = chunk;

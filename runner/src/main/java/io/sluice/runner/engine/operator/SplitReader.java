@@ -22,6 +22,15 @@ public interface SplitReader extends AutoCloseable {
     return null;
   }
 
+  /**
+   * Makes the split read again from its start, after a failed {@link #readSome()}, for a retry;
+   * false when it cannot. Called only when no chunk of it has been read yet: a failed chunk's rows
+   * were dropped with it, so reading them again loses and repeats nothing.
+   */
+  default boolean restart() {
+    return false;
+  }
+
   @Override
   default void close() throws Exception {}
 }

@@ -287,6 +287,59 @@ class StreamingExecutorTest {
         boom.getSuppressed()[0].getMessage());
   }
 
+  /** A split that throws on its {@code failAtRead}-th read while failures are left, and can start over. */
+  private static ListSplit failingSplit(List<Integer> values, int failAtRead, AtomicInteger failuresLeft) {
+    return new ListSplit(values, 10, 1) {
+      private int readsSinceStart;
+
+      @Override
+      public List<OutputBlock> readSome() throws Exception {
+        if (++readsSinceStart == failAtRead && failuresLeft.getAndDecrement() > 0) {
+          throw new IllegalStateException("a transient failure on read " + failAtRead);
+        }
+        return super.readSome();
+      }
+
+      @Override
+      public boolean restart() {
+        readsSinceStart = 0;
+        return super.restart();
+      }
+    };
+  }
+
+  @Test
+  void aReadThatFailsBeforeHandingAnythingOnStartsItsSplitAgain() throws Exception {
+    AtomicInteger failuresLeft = new AtomicInteger(2);
+    List<Integer> retriedAttempts = new CopyOnWriteArrayList<>();
+    Topology topology = new Topology();
+    int source = topology.add(new SourceOperator("source", List.of(failingSplit(range(0, 100), 1, failuresLeft),
+        new ListSplit(range(100, 200), 10, 1)), 2, ExecutionResources.cpus(1),
+        new RetriesTasks.Retries(2, (operator, attempt, error) -> retriedAttempts.add(attempt))));
+    CollectingSink sink = new CollectingSink("sink");
+    topology.connect(source, 0, topology.add(sink));
+
+    StreamingExecutor executor = newExecutor(topology, config(2, new ConcurrencyCapPolicy()));
+    awaitSuccess(executor);
+
+    assertEquals(range(0, 200), sorted(elements(sink)), "every element once");
+    assertEquals(List.of(1, 2), retriedAttempts);
+    assertEquals(2, executor.operatorStats().get(source).tasksRetried());
+  }
+
+  @Test
+  void aReadThatFailsAfterHandingChunksOnIsNotRetried() {
+    // Its first chunk has gone on: reading the split again would repeat it.
+    Topology topology = new Topology();
+    int source = topology.add(new SourceOperator("source", List.of(failingSplit(range(0, 100), 2, new AtomicInteger(1))),
+        1, ExecutionResources.cpus(1), new RetriesTasks.Retries(3, (operator, attempt, error) -> {})));
+    topology.connect(source, 0, topology.add(new CollectingSink("sink")));
+
+    Throwable failure = awaitFailure(newExecutor(topology, config(2, new ConcurrencyCapPolicy())));
+
+    assertEquals("a transient failure on read 2", failure.getCause().getMessage());
+  }
+
   @Test
   void failingFunctionFailsTheRunNamingTheOperatorAndClosesEverything() throws Exception {
     IllegalStateException boom = new IllegalStateException("boom");
@@ -1019,6 +1072,13 @@ class StreamingExecutorTest {
         position = to;
       }
       return out;
+    }
+
+    /** Reads again from the first value. */
+    @Override
+    public boolean restart() {
+      position = 0;
+      return true;
     }
 
     /** Makes its blocks columnar, held off the heap, of its block size. */
