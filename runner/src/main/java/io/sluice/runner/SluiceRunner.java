@@ -55,10 +55,8 @@ public final class SluiceRunner extends PipelineRunner<SluicePipelineResult> {
     }
     requirePositive("stallTimeoutSeconds", sluice.getStallTimeoutSeconds(), "use a positive number of seconds");
     requirePositive("maxQueuedBytesPerOperator", sluice.getMaxQueuedBytesPerOperator(), "use a positive byte count");
-    if (sluice.getMaxTaskRetries() < 0) {
-      throw new IllegalArgumentException("--maxTaskRetries=" + sluice.getMaxTaskRetries()
-          + " is invalid: use 0 (the default: a failed task fails the run) or more");
-    }
+    requireAtLeast("maxTaskRetries", sluice.getMaxTaskRetries(), 0,
+        "use 0 (the default: a failed task fails the run) or more");
     requireDefaultOr("numCpus", sluice.getNumCpus(), value -> value > 0, "use a positive number of CPUs, or -1 for the core count");
     requireDefaultOr("numGpus", sluice.getNumGpus(), value -> value >= 0, "use 0 or more GPUs, or -1 to detect them");
     requireDefaultOr("memoryBudget", sluice.getMemoryBudget() == null ? null : sluice.getMemoryBudget().doubleValue(),
@@ -128,7 +126,11 @@ public final class SluiceRunner extends PipelineRunner<SluicePipelineResult> {
   }
 
   private static void requirePositive(String option, long value, String fix) {
-    if (value <= 0) {
+    requireAtLeast(option, value, 1, fix);
+  }
+
+  private static void requireAtLeast(String option, long value, long least, String fix) {
+    if (value < least) {
       throw new IllegalArgumentException("--" + option + "=" + value + " is invalid: " + fix);
     }
   }

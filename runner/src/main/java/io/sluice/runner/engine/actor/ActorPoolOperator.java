@@ -230,15 +230,11 @@ public final class ActorPoolOperator
    */
   @Override
   public boolean retry(Task failed, Throwable error) {
-    if (!(failed instanceof WorkTask work) || stopped || retries.maxRetries() == 0) {
+    if (!(failed instanceof WorkTask work) || stopped) {
       return false;
     }
     Bundle bundle = work.running;
-    if (bundle == null) {
-      return false;
-    }
-    if (bundle.attempt() > retries.maxRetries()) {
-      retries.noteExhausted(name, bundle.attempt(), error);
+    if (bundle == null || !retries.allowAnother(name, bundle.attempt(), error)) {
       return false;
     }
     // A columnar batch is handed over to the function and gone.

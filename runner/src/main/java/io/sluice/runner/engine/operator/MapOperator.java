@@ -90,14 +90,7 @@ public final class MapOperator extends TaskOperator implements StopsEarly, Retri
   @Override
   public boolean retry(Task failed, Throwable error) {
     MapTask task = (MapTask) failed;
-    if (stopped || retries.maxRetries() == 0) {
-      return false;
-    }
-    if (task.attempt > retries.maxRetries()) {
-      retries.noteExhausted(name(), task.attempt, error);
-      return false;
-    }
-    if (!(task.loaded instanceof RowBlock<?>)) {
+    if (stopped || !retries.allowAnother(name(), task.attempt, error) || !(task.loaded instanceof RowBlock<?>)) {
       return false;
     }
     retries.listener().retrying(name(), task.attempt, error);

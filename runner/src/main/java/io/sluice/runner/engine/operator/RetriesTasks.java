@@ -23,15 +23,23 @@ public interface RetriesTasks {
     }
 
     /**
-     * Notes on the failure's root cause (runners report the user's own exception, unwrapped) that
-     * {@code operator}'s task failed on each of its {@code attempts}.
+     * Whether a task of {@code operator} that failed on its {@code attempt}-th run may run again.
+     * When retries are on but spent, notes on the failure's root cause (runners report the user's
+     * own exception, unwrapped) that the task failed on each of its attempts.
      */
-    public void noteExhausted(String operator, int attempts, Throwable error) {
+    public boolean allowAnother(String operator, int attempt, Throwable error) {
+      if (maxRetries == 0) {
+        return false;
+      }
+      if (attempt <= maxRetries) {
+        return true;
+      }
       Throwable root = error;
       while (root.getCause() != null && root.getCause() != root) {
         root = root.getCause();
       }
-      root.addSuppressed(new RetriesExhausted(operator + ": the task failed on each of its " + attempts + " attempts"));
+      root.addSuppressed(new RetriesExhausted(operator + ": the task failed on each of its " + attempt + " attempts"));
+      return false;
     }
   }
 

@@ -134,15 +134,11 @@ public final class SourceOperator extends TaskOperator implements StopsEarly, Co
   public boolean retry(Task failed, Throwable error) {
     ReadTask read = (ReadTask) failed;
     SplitReader split = read.split;
-    if (stopped || retries.maxRetries() == 0 || read.chunksRead > 0 || partlyRead.contains(split)) {
+    if (stopped || read.chunksRead > 0 || partlyRead.contains(split)) {
       return false;
     }
     int attempt = restarts.getOrDefault(split, 0) + 1;
-    if (attempt > retries.maxRetries()) {
-      retries.noteExhausted(name(), attempt, error);
-      return false;
-    }
-    if (!split.restart()) {
+    if (!retries.allowAnother(name(), attempt, error) || !split.restart()) {
       return false;
     }
     restarts.put(split, attempt);
