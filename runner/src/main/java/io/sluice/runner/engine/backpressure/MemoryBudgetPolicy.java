@@ -12,9 +12,15 @@ import io.sluice.runner.engine.block.ByteSizes;
 public final class MemoryBudgetPolicy implements BackpressurePolicy {
   @Override
   public boolean canStartTask(OperatorLoad operator) {
-    long offHeapNext = operator.expectedTaskOffHeapBytes();
-    return fits(operator.memoryUsageBytes(), operator.expectedTaskOutputBytes() - offHeapNext, operator.memoryBudgetBytes())
-        && fits(operator.offHeapUsageBytes(), offHeapNext, operator.offHeapBudgetBytes());
+    return fitsOnTheHeap(operator) && fitsOffTheHeap(operator);
+  }
+
+  private static boolean fitsOnTheHeap(OperatorLoad operator) {
+    return fits(operator.memoryUsageBytes(), operator.expectedTaskHeapBytes(), operator.memoryBudgetBytes());
+  }
+
+  private static boolean fitsOffTheHeap(OperatorLoad operator) {
+    return fits(operator.offHeapUsageBytes(), operator.expectedTaskOffHeapBytes(), operator.offHeapBudgetBytes());
   }
 
   private static boolean fits(long usage, long next, long budget) {
@@ -23,12 +29,11 @@ public final class MemoryBudgetPolicy implements BackpressurePolicy {
 
   @Override
   public String whyHeldBack(OperatorLoad operator) {
-    long offHeapNext = operator.expectedTaskOffHeapBytes();
-    if (!fits(operator.offHeapUsageBytes(), offHeapNext, operator.offHeapBudgetBytes())) {
-      return explain("off the heap", operator.offHeapUsageBytes(), offHeapNext, operator.offHeapBudgetBytes(),
-          "--offHeapMemoryBudget");
+    if (!fitsOffTheHeap(operator)) {
+      return explain("off the heap", operator.offHeapUsageBytes(), operator.expectedTaskOffHeapBytes(),
+          operator.offHeapBudgetBytes(), "--offHeapMemoryBudget");
     }
-    return explain("on the heap", operator.memoryUsageBytes(), operator.expectedTaskOutputBytes() - offHeapNext,
+    return explain("on the heap", operator.memoryUsageBytes(), operator.expectedTaskHeapBytes(),
         operator.memoryBudgetBytes(), "--memoryBudget");
   }
 

@@ -29,7 +29,7 @@ public interface OperatorLoad {
   /** What its outputs hold on the heap: queued downstream, plus what its running tasks are expected to add. */
   default long memoryUsageBytes() {
     return downstreamQueuedBytes() - downstreamQueuedOffHeapBytes()
-        + runningTasks() * (expectedTaskOutputBytes() - expectedTaskOffHeapBytes());
+        + runningTasks() * expectedTaskHeapBytes();
   }
 
   /** What its outputs hold off the heap, counted as {@link #memoryUsageBytes} counts the heap. */
@@ -40,6 +40,11 @@ public interface OperatorLoad {
   /** The output bytes one of its tasks has produced on average so far (0 before any finished). */
   default long expectedTaskOutputBytes() {
     return 0;
+  }
+
+  /** The part of {@link #expectedTaskOutputBytes} on the heap. */
+  default long expectedTaskHeapBytes() {
+    return expectedTaskOutputBytes() - expectedTaskOffHeapBytes();
   }
 
   /** The part of {@link #expectedTaskOutputBytes} held off the heap. */

@@ -502,6 +502,23 @@ class StreamingExecutorTest {
   /** 60 blocks of 100 bytes. */
   private static final long SLOW_CONSUMER_BLOCK_BYTES = 100;
 
+  /** Wires {@code splits} into a one-task map, {@code slow}, into {@code sink}; returns the source's id. */
+  private static int sourceIntoSlowMap(Topology topology, List<ListSplit> splits, BlockFunction slow,
+      CollectingSink sink) {
+    int source = topology.add(new SourceOperator("fast-source", splits, 2));
+    int map = topology.add(new MapOperator("slow-map", slow, 1));
+    topology.connect(source, 0, map);
+    topology.connect(map, 0, topology.add(sink));
+    return source;
+  }
+
+  /** 4 CPUs and workers, {@code heapBytes} of memory and {@code offHeapBytes} off the heap. */
+  private static ExecutorConfig withOffHeapBudget(long heapBytes, long offHeapBytes, BackpressurePolicy... policies) {
+    return new ExecutorConfig(new ExecutionResources(4, 0, heapBytes), 4, List.of(policies), "test",
+        ExecutorConfig.StallWatch.defaults(diagnosis -> {}), ExecutorConfig.ProgressWatch.NONE,
+        ExecutorConfig.defaultSpillDirectory(), offHeapBytes);
+  }
+
   /**
    * Runs a fast two-split source into a slow map under {@code config}, checks that every element
    * arrives, and returns how many blocks the source was ever ahead of the map.
@@ -534,11 +551,8 @@ class StreamingExecutorTest {
       return List.of(new OutputBlock(0, input));
     };
     Topology topology = new Topology();
-    int source = topology.add(new SourceOperator("fast-source", splits, 2));
-    int map = topology.add(new MapOperator("slow-map", slow, 1));
     CollectingSink sink = new CollectingSink("sink");
-    topology.connect(source, 0, map);
-    topology.connect(map, 0, topology.add(sink));
+    sourceIntoSlowMap(topology, splits, slow, sink);
 
     awaitSuccess(newExecutor(topology, config));
 
@@ -580,7 +594,7 @@ class StreamingExecutorTest {
     BackpressurePolicy watchSource = new BackpressurePolicy() {
       @Override
       public boolean canStartTask(OperatorLoad op) {
-        if (op.name().equals("source")) {
+        if (op.name().equals("fast-source")) {
           mostOffHeapHeld.accumulateAndGet(op.offHeapUsageBytes(), Math::max);
           mostHeapHeld.accumulateAndGet(op.memoryUsageBytes(), Math::max);
         }
@@ -599,17 +613,12 @@ class StreamingExecutorTest {
       return List.of(new OutputBlock(0, block(rows(input))));
     };
     Topology topology = new Topology();
-    int source = topology.add(new SourceOperator("source", splits, 2));
-    int map = topology.add(new MapOperator("slow-map", slow, 1));
     CollectingSink sink = new CollectingSink("sink");
-    topology.connect(source, 0, map);
-    topology.connect(map, 0, topology.add(sink));
+    int source = sourceIntoSlowMap(topology, splits, slow, sink);
     // A heap budget of one byte: had the source's blocks counted there, the source would have had to wait for
     // the map to take each one.
-    StreamingExecutor executor = newExecutor(topology, new ExecutorConfig(new ExecutionResources(4, 0, 1), 4,
-        List.of(new ConcurrencyCapPolicy(), watchSource, new MemoryBudgetPolicy()), "test",
-        ExecutorConfig.StallWatch.defaults(diagnosis -> {}), ExecutorConfig.ProgressWatch.NONE,
-        ExecutorConfig.defaultSpillDirectory(), 6 * SLOW_CONSUMER_BLOCK_BYTES));
+    StreamingExecutor executor = newExecutor(topology,
+        withOffHeapBudget(1, 6 * SLOW_CONSUMER_BLOCK_BYTES, new ConcurrencyCapPolicy(), watchSource, new MemoryBudgetPolicy()));
     awaitSuccess(executor);
 
     assertEquals(range(0, 60), sorted(elements(sink)));
@@ -621,10 +630,8 @@ class StreamingExecutorTest {
   @Test
   void theOffHeapBudgetKeepsAFastSourceOfOffHeapBlocksCloseToASlowConsumer() throws Exception {
     // The heap budget of the memory test above, as the off-heap budget, for blocks off the heap: the same bound.
-    int ahead = blocksAheadOfASlowConsumer(new ExecutorConfig(new ExecutionResources(4, 0, Long.MAX_VALUE), 4,
-        List.of(new ConcurrencyCapPolicy(), new MemoryBudgetPolicy()), "test",
-        ExecutorConfig.StallWatch.defaults(diagnosis -> {}), ExecutorConfig.ProgressWatch.NONE,
-        ExecutorConfig.defaultSpillDirectory(), 12 * SLOW_CONSUMER_BLOCK_BYTES), true);
+    int ahead = blocksAheadOfASlowConsumer(withOffHeapBudget(Long.MAX_VALUE, 12 * SLOW_CONSUMER_BLOCK_BYTES,
+        new ConcurrencyCapPolicy(), new MemoryBudgetPolicy()), true);
     assertTrue(ahead <= 15, "source ran ahead of the consumer by " + ahead + " blocks");
   }
 
