@@ -102,6 +102,15 @@ public interface SluicePipelineOptions extends PipelineOptions {
 
   void setMaxQueuedBytesPerOperator(long bytes);
 
+  @Description("How much work, in milliseconds at their measured pace, an operator's consumers may have "
+      + "queued before the operator is held back (or twice the operator's own time per task, if longer). "
+      + "Keeps a fast read from running far ahead of a slow consumer: queued blocks on the heap are copied "
+      + "by every young collection. 0 turns this bound off; the memory budgets still apply.")
+  @Default.Long(500)
+  long getQueuedWorkMillis();
+
+  void setQueuedWorkMillis(long millis);
+
   @Description("Whether steps that can take columnar batches (MapBatches over Arrow) run on batches they "
       + "gather themselves, passing them as they are to a next such step. false makes them batch rows "
       + "and return rows, as other runners do: to compare, or to rule the hand-off out while debugging a UDF.")

@@ -4,9 +4,11 @@ import io.sluice.runner.beam.BlockSize;
 import io.sluice.runner.beam.OperatorFactory;
 import io.sluice.runner.beam.RunMetrics;
 import io.sluice.runner.engine.actor.ActorPoolConfig;
+import io.sluice.runner.engine.backpressure.BackpressurePolicy;
 import io.sluice.runner.engine.backpressure.ConcurrencyCapPolicy;
 import io.sluice.runner.engine.backpressure.DownstreamQueueBytesPolicy;
 import io.sluice.runner.engine.backpressure.MemoryBudgetPolicy;
+import io.sluice.runner.engine.backpressure.QueuedWorkPolicy;
 import io.sluice.runner.engine.operator.RetriesTasks;
 import io.sluice.runner.engine.resource.ExecutionResources;
 import io.sluice.runner.engine.scheduler.ExecutorConfig;
@@ -18,7 +20,9 @@ import io.sluice.runner.translate.PipelineTranslator;
 import io.sluice.runner.translate.TranslatorRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.DoublePredicate;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineRunner;
@@ -55,6 +59,8 @@ public final class SluiceRunner extends PipelineRunner<SluicePipelineResult> {
     }
     requirePositive("stallTimeoutSeconds", sluice.getStallTimeoutSeconds(), "use a positive number of seconds");
     requirePositive("maxQueuedBytesPerOperator", sluice.getMaxQueuedBytesPerOperator(), "use a positive byte count");
+    requireAtLeast("queuedWorkMillis", sluice.getQueuedWorkMillis(), 0,
+        "use a number of milliseconds (default 500), or 0 to turn the bound off");
     requireAtLeast("maxTaskRetries", sluice.getMaxTaskRetries(), 0,
         "use 0 (the default: a failed task fails the run) or more");
     requireDefaultOr("numCpus", sluice.getNumCpus(), value -> value > 0, "use a positive number of CPUs, or -1 for the core count");
@@ -168,8 +174,7 @@ public final class SluiceRunner extends PipelineRunner<SluicePipelineResult> {
     StreamingExecutor executor = new StreamingExecutor(topology, new ExecutorConfig(
         limits,
         parallelism,
-        List.of(new ConcurrencyCapPolicy(), new MemoryBudgetPolicy(),
-            new DownstreamQueueBytesPolicy(options.getMaxQueuedBytesPerOperator())),
+        policies(options),
         "sluice",
         new ExecutorConfig.StallWatch(System::nanoTime, options.getStallTimeoutSeconds() * 1_000_000_000L,
             diagnosis -> LOG.warn("SluiceRunner: {}", diagnosis)),
@@ -183,6 +188,15 @@ public final class SluiceRunner extends PipelineRunner<SluicePipelineResult> {
       result.waitUntilFinish();
     }
     return result;
+  }
+
+  private static List<BackpressurePolicy> policies(SluicePipelineOptions options) {
+    List<BackpressurePolicy> policies = new ArrayList<>(List.of(new ConcurrencyCapPolicy(), new MemoryBudgetPolicy(),
+        new DownstreamQueueBytesPolicy(options.getMaxQueuedBytesPerOperator())));
+    if (options.getQueuedWorkMillis() > 0) {
+      policies.add(new QueuedWorkPolicy(TimeUnit.MILLISECONDS.toNanos(options.getQueuedWorkMillis())));
+    }
+    return List.copyOf(policies);
   }
 
   @Override

@@ -29,7 +29,8 @@ class ResourceLimitsTest {
 
   @Test
   void invalidLimitsFailAtConstructionNamingTheOption() {
-    for (String bad : new String[] {"--numCpus=0", "--numGpus=-2", "--memoryBudget=0", "--offHeapMemoryBudget=-3"}) {
+    for (String bad : new String[] {"--numCpus=0", "--numGpus=-2", "--memoryBudget=0", "--offHeapMemoryBudget=-3",
+        "--queuedWorkMillis=-1"}) {
       IllegalArgumentException error =
           assertThrows(IllegalArgumentException.class, () -> SluiceRunner.fromOptions(options(bad)));
       assertTrue(error.getMessage().startsWith(bad.substring(0, bad.indexOf('='))), error.getMessage());

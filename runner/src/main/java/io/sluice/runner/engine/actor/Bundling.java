@@ -9,7 +9,9 @@ package io.sluice.runner.engine.actor;
  * <p>Once the pool has measured its time per row, bundles are also cut to take about
  * {@code targetBundleNanos}: rows say nothing of the work behind them (a row may expand into many
  * downstream), and when the input runs out, the last bundles set how long the other actors sit
- * idle waiting for the slowest.
+ * idle waiting for the slowest. Until then, bundles hold at most {@value #FIRST_BUNDLE_ROWS} rows
+ * (or one batch): the pool learns its pace within milliseconds, and with it how much work its queue
+ * holds, which is what keeps producers from running far ahead of it (QueuedWorkPolicy).
  *
  * @param batchRows the UDF's batch size; 1 when it has none
  * @param maxBundleRows the largest bundle, rounded down to whole batches
@@ -17,6 +19,7 @@ package io.sluice.runner.engine.actor;
  */
 public record Bundling(int batchRows, int maxBundleRows, long targetBundleNanos) {
   public static final Bundling NONE = new Bundling(1, Integer.MAX_VALUE, 0);
+  static final int FIRST_BUNDLE_ROWS = 64;
 
   public Bundling {
     if (batchRows < 1) {
@@ -51,8 +54,11 @@ public record Bundling(int batchRows, int maxBundleRows, long targetBundleNanos)
   }
 
   private long maxRows(double nanosPerRow) {
-    if (targetBundleNanos == 0 || !(nanosPerRow > 0)) {
+    if (targetBundleNanos == 0) {
       return maxBundleRows;
+    }
+    if (!(nanosPerRow > 0)) {
+      return Math.max(batchRows, Math.min(maxBundleRows, FIRST_BUNDLE_ROWS));
     }
     long forTarget = (long) (targetBundleNanos / nanosPerRow);
     return Math.max(batchRows, Math.min(maxBundleRows, forTarget));

@@ -52,6 +52,20 @@ public interface OperatorLoad {
     return 0;
   }
 
+  /**
+   * How long the consumer with the least work queued would take to work through its input queue,
+   * at its measured pace and with the workers it has: {@link Long#MAX_VALUE} for one that has input
+   * queued but has not measured its pace yet, and 0 when a consumer does not measure its pace.
+   */
+  default long downstreamQueuedWorkNanos() {
+    return 0;
+  }
+
+  /** How long one of its tasks (or a piece of work of a task that goes on) has taken on average; 0 before any. */
+  default long meanTaskNanos() {
+    return 0;
+  }
+
   /** The most its outputs may hold on the heap, as the run's memory allocator last decided. */
   default long memoryBudgetBytes() {
     return Long.MAX_VALUE;

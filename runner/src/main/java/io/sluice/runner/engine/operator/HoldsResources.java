@@ -7,7 +7,7 @@ import io.sluice.runner.engine.resource.ResourceGrants;
  * An operator whose workers hold resources for as long as they live, rather than per task: an
  * actor pool. The executor lets it resize every scheduling turn, granting what fits the run.
  */
-public interface HoldsResources {
+public interface HoldsResources extends MeasuresRowCost {
   /** What one worker (actor) holds. */
   ExecutionResources workerResources();
 
@@ -16,9 +16,6 @@ public interface HoldsResources {
    * grants}. Returns whether anything changed.
    */
   boolean rescale(ResourceGrants grants, long nowNanos);
-
-  /** Measured worker time per input row, or NaN before any row was processed. */
-  double nanosPerRow();
 
   /** Workers alive now (starting, working or idle). */
   int workers();

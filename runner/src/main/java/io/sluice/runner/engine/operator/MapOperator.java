@@ -13,7 +13,7 @@ import java.util.List;
  * blocks, so a slow map pushes back on its producers through the executor's queues. A failed task
  * over rows runs again, up to the configured number of retries, before the failure stands.
  */
-public final class MapOperator extends TaskOperator implements StopsEarly, RetriesTasks {
+public final class MapOperator extends TaskOperator implements StopsEarly, RetriesTasks, MeasuresRowCost {
   private final BlockFunction function;
   private final int maxBufferedInputs;
   private final Retries retries;
@@ -22,6 +22,8 @@ public final class MapOperator extends TaskOperator implements StopsEarly, Retri
   private final ArrayDeque<MapTask> toRetry = new ArrayDeque<>();
   private boolean inputFinished;
   private boolean stopped;
+  private long workNanos;
+  private long rowsProcessed;
 
   public MapOperator(String name, BlockFunction function, int maxConcurrency) {
     this(name, function, maxConcurrency, ExecutionResources.cpus(1));
@@ -100,7 +102,15 @@ public final class MapOperator extends TaskOperator implements StopsEarly, Retri
 
   @Override
   void completed(Task task) {
-    outputs().addAll(((MapTask) task).result);
+    MapTask done = (MapTask) task;
+    outputs().addAll(done.result);
+    workNanos += done.nanos;
+    rowsProcessed += done.input.rows();
+  }
+
+  @Override
+  public double nanosPerRow() {
+    return rowsProcessed == 0 ? Double.NaN : (double) workNanos / rowsProcessed;
   }
 
   @Override
@@ -120,6 +130,7 @@ public final class MapOperator extends TaskOperator implements StopsEarly, Retri
     /** The input as the function got it (read back if it was spilled), for a retry. */
     private volatile Block loaded;
     private List<OutputBlock> result;
+    private long nanos;
 
     MapTask(Block input, int attempt) {
       this.input = input;
@@ -128,8 +139,10 @@ public final class MapOperator extends TaskOperator implements StopsEarly, Retri
 
     @Override
     public void run() throws Exception {
+      long start = System.nanoTime();
       loaded = SpilledBlock.inMemory(input);
       result = function.apply(loaded);
+      nanos = System.nanoTime() - start;
     }
   }
 }

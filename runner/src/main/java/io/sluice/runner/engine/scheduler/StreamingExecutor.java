@@ -7,6 +7,7 @@ import io.sluice.runner.engine.backpressure.ResourceUsage;
 import io.sluice.runner.engine.block.Block;
 import io.sluice.runner.engine.block.ByteSizes;
 import io.sluice.runner.engine.operator.HoldsResources;
+import io.sluice.runner.engine.operator.MeasuresRowCost;
 import io.sluice.runner.engine.operator.PhysicalOperator;
 import io.sluice.runner.engine.operator.ContinuesTasks;
 import io.sluice.runner.engine.operator.RequestsTurns;
@@ -421,7 +422,7 @@ public final class StreamingExecutor implements ResourceUsage {
     PhysicalOperator op = state.op;
     while (!state.inputQueue.isEmpty() && op.needsInput()) {
       Block block = state.inputQueue.poll();
-      state.dequeued(block);
+      state.taken(block);
       state.stats.consumed(block.rows());
       op.addInput(block);
       progressed = true;
@@ -486,7 +487,7 @@ public final class StreamingExecutor implements ResourceUsage {
         state.stats.stoppedEarly();
         while (!state.inputQueue.isEmpty()) {
           Block dropped = state.inputQueue.poll();
-          state.dequeued(dropped);
+          state.taken(dropped);
           dropped.release();
         }
         stopped.add(state);
@@ -892,6 +893,7 @@ public final class StreamingExecutor implements ResourceUsage {
     /** Bytes in its input queue, and the part of them off the heap. */
     long queuedBytes;
     long queuedOffHeapBytes;
+    long queuedRows;
     int openUpstreamEdges;
     int pendingPrerequisites;
     int running;
@@ -938,6 +940,7 @@ public final class StreamingExecutor implements ResourceUsage {
       inputQueue.add(block);
       queuedBytes += block.bytes();
       queuedOffHeapBytes += block.offHeapBytes();
+      queuedRows += block.rows();
       stats.queued(queuedBytes);
     }
 
@@ -945,6 +948,33 @@ public final class StreamingExecutor implements ResourceUsage {
     void dequeued(Block block) {
       queuedBytes -= block.bytes();
       queuedOffHeapBytes -= block.offHeapBytes();
+    }
+
+    /** Its rows leave the queue's count: taken from the queue (a block written to disk still waits). */
+    void taken(Block block) {
+      dequeued(block);
+      queuedRows -= block.rows();
+    }
+
+    /**
+     * How long its queued rows, and {@code moreRows} on their way, would take at its measured pace,
+     * with the workers it has; -1 if it does not measure its pace. Before its first rows are done, anything queued counts as plenty:
+     * producers wait the few milliseconds until it knows, rather than fill its queue meanwhile.
+     */
+    long queuedWorkNanos(long moreRows) {
+      if (!(op instanceof MeasuresRowCost measured)) {
+        return -1;
+      }
+      double nanosPerRow = measured.nanosPerRow();
+      long rows = queuedRows + moreRows;
+      if (rows == 0 || nanosPerRow == 0) {
+        return 0;
+      }
+      if (Double.isNaN(nanosPerRow)) {
+        return Long.MAX_VALUE;
+      }
+      int workers = op instanceof HoldsResources pool ? pool.workers() : running;
+      return (long) Math.min(Long.MAX_VALUE, rows * nanosPerRow / Math.max(1, workers));
     }
 
     long queued(MemoryPool pool) {
@@ -1045,6 +1075,39 @@ public final class StreamingExecutor implements ResourceUsage {
       return overConsumers(consumer -> consumer.queuedOffHeapBytes);
     }
 
+    @Override
+    public long downstreamQueuedWorkNanos() {
+      return downstreamQueuedWorkNanos(0);
+    }
+
+    /** {@link #downstreamQueuedWorkNanos()} once {@code moreRows} more have reached each consumer. */
+    long downstreamQueuedWorkNanos(long moreRows) {
+      if (distinctDownstream.isEmpty()) {
+        return 0;
+      }
+      long least = Long.MAX_VALUE;
+      for (OpState consumer : distinctDownstream) {
+        long work = consumer.queuedWorkNanos(moreRows);
+        if (work < 0) {
+          return 0;
+        }
+        least = Math.min(least, work);
+      }
+      return least;
+    }
+
+    @Override
+    public long meanTaskNanos() {
+      long pieces = stats.pieces();
+      return pieces == 0 ? 0 : stats.taskNanos() / pieces;
+    }
+
+    /** The output rows one of its tasks (or pieces of work) has produced on average so far. */
+    long expectedTaskOutputRows() {
+      long pieces = stats.pieces();
+      return pieces == 0 ? 0 : stats.rowsOut() / pieces;
+    }
+
     private long overConsumers(ToLongFunction<OpState> queued) {
       long total = 0;
       for (OpState consumer : distinctDownstream) {
@@ -1060,7 +1123,7 @@ public final class StreamingExecutor implements ResourceUsage {
    * them ended. Whether they allow that task to go on is whether they would then start one in its
    * place.
    */
-  private record PiecesDone(OperatorLoad op, int pieces) implements OperatorLoad {
+  private record PiecesDone(OpState op, int pieces) implements OperatorLoad {
     @Override
     public String name() {
       return op.name();
@@ -1109,6 +1172,16 @@ public final class StreamingExecutor implements ResourceUsage {
     @Override
     public long offHeapBudgetBytes() {
       return op.offHeapBudgetBytes();
+    }
+
+    @Override
+    public long downstreamQueuedWorkNanos() {
+      return op.downstreamQueuedWorkNanos(pieces * op.expectedTaskOutputRows());
+    }
+
+    @Override
+    public long meanTaskNanos() {
+      return op.meanTaskNanos();
     }
   }
 }

@@ -32,7 +32,6 @@ class BundlingTest {
   @Test
   void onceTheTimePerRowIsKnownBundlesAreCutToTheTargetTime() {
     Bundling fiftyMillis = new Bundling(64, 4096, 50_000_000L);
-    assertEquals(4096, fiftyMillis.nextBundleRows(10_000, false, UNMEASURED));
     // 100 us a row: 500 rows make 50 ms, rounded down to whole batches.
     assertEquals(448, fiftyMillis.nextBundleRows(10_000, false, 100_000));
     // Slower than a batch per target: still a whole batch.
@@ -40,6 +39,15 @@ class BundlingTest {
     // Faster: never beyond the maximum.
     assertEquals(4096, fiftyMillis.nextBundleRows(10_000, false, 10));
     assertEquals(30, fiftyMillis.nextBundleRows(30, true, 100_000));
+  }
+
+  @Test
+  void withATargetBundlesAreSmallUntilTheTimePerRowIsKnown() {
+    assertEquals(Bundling.FIRST_BUNDLE_ROWS, new Bundling(1, 4096, 50_000_000L).nextBundleRows(10_000, false, UNMEASURED));
+    // Never less than a batch, never more than the maximum.
+    assertEquals(256, new Bundling(256, 4096, 50_000_000L).nextBundleRows(10_000, false, UNMEASURED));
+    assertEquals(16, new Bundling(1, 16, 50_000_000L).nextBundleRows(10_000, false, UNMEASURED));
+    assertEquals(4096, new Bundling(1, 4096, 50_000_000L).nextBundleRows(10_000, false, 10));
   }
 
   @Test

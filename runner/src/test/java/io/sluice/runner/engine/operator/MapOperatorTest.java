@@ -30,6 +30,23 @@ class MapOperatorTest {
     assertFalse(op.hasTask());
   }
 
+  @Test
+  void measuresItsTimePerRowFromTheTasksThatFinished() throws Exception {
+    MapOperator op = new MapOperator("m", input -> {
+      Thread.sleep(20);
+      return List.of();
+    }, 1);
+    assertTrue(Double.isNaN(op.nanosPerRow()), "nothing measured before a task is done");
+    op.addInput(new RowBlock<>(List.of(1, 2, 3, 4), 16));
+    Task task = op.pollTask();
+    task.run();
+    assertTrue(Double.isNaN(op.nanosPerRow()), "a task counts once it is reported done");
+    op.taskCompleted(task);
+
+    // 4 rows in at least 20 ms: at least 5 ms a row.
+    assertTrue(op.nanosPerRow() >= 5_000_000, "nanos per row: " + op.nanosPerRow());
+  }
+
   /** Runs the operator's next task here, as a worker would; it must fail, and is reported so. */
   private static Task runFailing(MapOperator op) {
     Task task = op.pollTask();

@@ -12,6 +12,7 @@ import io.sluice.runner.engine.backpressure.BackpressurePolicy;
 import io.sluice.runner.engine.backpressure.ConcurrencyCapPolicy;
 import io.sluice.runner.engine.backpressure.DownstreamQueueBytesPolicy;
 import io.sluice.runner.engine.backpressure.MemoryBudgetPolicy;
+import io.sluice.runner.engine.backpressure.QueuedWorkPolicy;
 import io.sluice.runner.engine.backpressure.OperatorLoad;
 import io.sluice.runner.engine.block.Block;
 import io.sluice.runner.engine.block.ColumnarBlock;
@@ -573,6 +574,20 @@ class StreamingExecutorTest {
     // 2 more; the map buffers at most 2 blocks and has at most 1 submitted task that has not yet
     // entered the function: 2 + 2*2 + 2 + 2 + 1 = 11 (10 seen in about one full run in three).
     assertTrue(ahead <= 11, "source ran ahead of the consumer by " + ahead + " blocks");
+  }
+
+  @Test
+  void queuedWorkKeepsAFastSourceCloseToASlowConsumerWhateverItsBlocksWeigh() throws Exception {
+    // The map takes 2 ms a row, one row a block, one task at a time: 5 ms of work is 3 blocks. No
+    // byte budget applies, so only the time its queue would take the map holds the source back.
+    int unchecked = blocksAheadOfASlowConsumer(config(4, new ConcurrencyCapPolicy()));
+    int ahead = blocksAheadOfASlowConsumer(config(4, new ConcurrencyCapPolicy(), new QueuedWorkPolicy(5_000_000L)));
+    // As with the byte budget above: a read starts, or goes on counting what the pieces going on
+    // will add, only while at most 2 blocks wait (none, before the map's first task is measured);
+    // 2 reads of 2 blocks in flight; a chunk not yet collected from a read that went on; the map
+    // buffers 2 and has 1 submitted task not yet in the function: 2 + 4 + 2 + 2 + 1 = 11.
+    assertTrue(ahead <= 11, "source ran ahead of the consumer by " + ahead + " blocks");
+    assertTrue(unchecked > 30, "without the policy the source runs ahead: " + unchecked + " blocks");
   }
 
   @Test
