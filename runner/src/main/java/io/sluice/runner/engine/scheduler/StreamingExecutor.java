@@ -958,8 +958,10 @@ public final class StreamingExecutor implements ResourceUsage {
 
     /**
      * How long its queued rows, and {@code moreRows} on their way, would take at its measured pace,
-     * with the workers it has; -1 if it does not measure its pace. Before its first rows are done, anything queued counts as plenty:
-     * producers wait the few milliseconds until it knows, rather than fill its queue meanwhile.
+     * with the workers it has; -1 if it does not measure its pace. While it works on its first rows,
+     * anything queued counts as plenty: producers wait the few milliseconds until it knows its pace,
+     * rather than fill its queue meanwhile. One that has not started (waiting for a side input, say)
+     * holds no one back on this count: it may be waiting for those very producers.
      */
     long queuedWorkNanos(long moreRows) {
       if (!(op instanceof MeasuresRowCost measured)) {
@@ -971,7 +973,7 @@ public final class StreamingExecutor implements ResourceUsage {
         return 0;
       }
       if (Double.isNaN(nanosPerRow)) {
-        return Long.MAX_VALUE;
+        return running > 0 ? Long.MAX_VALUE : 0;
       }
       int workers = op instanceof HoldsResources pool ? pool.workers() : running;
       return (long) Math.min(Long.MAX_VALUE, rows * nanosPerRow / Math.max(1, workers));

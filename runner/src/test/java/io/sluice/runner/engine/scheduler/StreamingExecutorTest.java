@@ -591,6 +591,42 @@ class StreamingExecutorTest {
   }
 
   @Test
+  void aConsumerWaitingForAPrerequisiteHoldsNoOneBackOnQueuedWork() throws Exception {
+    // The reader has not started (it waits for a slow side input), so it has no pace and may be
+    // waiting for the very producers it would hold back: the main source reads on regardless.
+    List<String> events = Collections.synchronizedList(new ArrayList<>());
+    Topology topology = new Topology();
+    ListSplit slowSide = new ListSplit(range(0, 20), 2, 1) {
+      @Override
+      public List<OutputBlock> readSome() throws Exception {
+        Thread.sleep(2);
+        return super.readSome();
+      }
+    };
+    int sideSource = topology.add(new SourceOperator("side-source", List.of(slowSide), 1));
+    int sideSink = topology.add(new Tracked(new CollectingSink("side-sink"), () -> events.add("side-finished")));
+    ListSplit main = new ListSplit(range(0, 20), 2, 1) {
+      @Override
+      public List<OutputBlock> readSome() throws Exception {
+        events.add("main-read");
+        return super.readSome();
+      }
+    };
+    int mainSource = topology.add(new SourceOperator("main-source", List.of(main), 1));
+    int reader = topology.add(new MapOperator("side-input-reader", input -> List.of(), 1));
+    topology.connect(sideSource, 0, sideSink);
+    topology.connect(mainSource, 0, reader);
+    topology.startAfter(reader, sideSink);
+
+    awaitSuccess(newExecutor(topology, config(4, new ConcurrencyCapPolicy(), new QueuedWorkPolicy(1))));
+
+    List<String> order = List.copyOf(events);
+    assertEquals(10, Collections.frequency(order, "main-read"), order.toString());
+    assertTrue(order.lastIndexOf("main-read") < order.indexOf("side-finished"),
+        "the main source read everything while the reader waited: " + order);
+  }
+
+  @Test
   void memoryBudgetKeepsAFastSourceCloseToASlowConsumer() throws Exception {
     // 1,200 bytes of memory for two producing operators: the source reserves 300 and may take a
     // share of the free 600, so about 6 blocks may wait for the map.
