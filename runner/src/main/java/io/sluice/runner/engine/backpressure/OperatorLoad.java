@@ -55,7 +55,8 @@ public interface OperatorLoad {
   /**
    * How long the consumer with the least work queued would take to work through its input queue,
    * at its measured pace and with the workers it has: {@link Long#MAX_VALUE} for one that has input
-   * queued and is still working on its first rows, and 0 when a consumer does not measure its pace.
+   * queued and has not done its first rows yet, and 0 when a consumer does not measure its pace or
+   * waits for a side input.
    */
   default long downstreamQueuedWorkNanos() {
     return 0;

@@ -8,8 +8,9 @@ import java.util.concurrent.TimeUnit;
  * pace, or twice the producer's own time per task if that is longer. Beyond that, queued blocks
  * only hold memory: on the heap, every young collection copies them until they are consumed, so a
  * cheap read that runs far ahead of a slow consumer lengthens every pause of the run. A consumer
- * still working on its first rows counts as having plenty queued, until it knows its pace; one that
- * does not measure its pace holds no one back (the memory budgets still do).
+ * that has not done its first rows counts as having plenty queued, until it knows its pace; one that
+ * does not measure its pace, or waits for a side input, holds no one back (the memory budgets still
+ * do).
  */
 public final class QueuedWorkPolicy implements BackpressurePolicy {
   /** Producer tasks of the lead: one may start just as the consumers' queue runs low, and take long. */

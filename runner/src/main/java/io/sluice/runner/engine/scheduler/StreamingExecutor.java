@@ -958,10 +958,11 @@ public final class StreamingExecutor implements ResourceUsage {
 
     /**
      * How long its queued rows, and {@code moreRows} on their way, would take at its measured pace,
-     * with the workers it has; -1 if it does not measure its pace. While it works on its first rows,
+     * with the workers it has; -1 if it does not measure its pace. Until it has done its first rows,
      * anything queued counts as plenty: producers wait the few milliseconds until it knows its pace,
-     * rather than fill its queue meanwhile. One that has not started (waiting for a side input, say)
-     * holds no one back on this count: it may be waiting for those very producers.
+     * rather than fill its queue meanwhile (a cheap read filled it before the first actor was up).
+     * One that waits for a side input holds no one back on this count: it may be waiting for those
+     * very producers.
      */
     long queuedWorkNanos(long moreRows) {
       if (!(op instanceof MeasuresRowCost measured)) {
@@ -973,7 +974,7 @@ public final class StreamingExecutor implements ResourceUsage {
         return 0;
       }
       if (Double.isNaN(nanosPerRow)) {
-        return running > 0 ? Long.MAX_VALUE : 0;
+        return pendingPrerequisites == 0 ? Long.MAX_VALUE : -1;
       }
       int workers = op instanceof HoldsResources pool ? pool.workers() : running;
       return (long) Math.min(Long.MAX_VALUE, rows * nanosPerRow / Math.max(1, workers));
@@ -1176,9 +1177,13 @@ public final class StreamingExecutor implements ResourceUsage {
       return op.offHeapBudgetBytes();
     }
 
+    /**
+     * A piece adds at least a row: before a read's first chunk has landed, a consumer still on its
+     * first rows counts as having enough, or both chunks read at the start would go on at once.
+     */
     @Override
     public long downstreamQueuedWorkNanos() {
-      return op.downstreamQueuedWorkNanos(pieces * op.expectedTaskOutputRows());
+      return op.downstreamQueuedWorkNanos(pieces * Math.max(1, op.expectedTaskOutputRows()));
     }
 
     @Override
