@@ -43,7 +43,8 @@ class BundlingTest {
 
   @Test
   void withATargetBundlesAreSmallUntilTheTimePerRowIsKnown() {
-    assertEquals(Bundling.FIRST_BUNDLE_ROWS, new Bundling(1, 4096, 50_000_000L).nextBundleRows(10_000, false, UNMEASURED));
+    assertEquals(Bundling.FIRST_BUNDLE_ROWS,
+        new Bundling(1, 4096, 50_000_000L).nextBundleRows(10_000, false, UNMEASURED));
     // Never less than a batch, never more than the maximum.
     assertEquals(256, new Bundling(256, 4096, 50_000_000L).nextBundleRows(10_000, false, UNMEASURED));
     assertEquals(16, new Bundling(1, 16, 50_000_000L).nextBundleRows(10_000, false, UNMEASURED));

@@ -60,10 +60,10 @@ class QueuedWorkPolicyTest {
 
   @Test
   void saysHowMuchWorkWaitsAndWhichOptionSetsTheLead() {
-    assertEquals("queued-work: its consumers have 800 ms of work queued, enough for 500 ms (--queuedWorkMillis, or 2 of "
-        + "its own tasks)", halfASecond.whyHeldBack(new Producer(800 * MILLI, 10 * MILLI)));
-    assertEquals("queued-work: its consumers have 800 ms of work queued, enough for 600 ms (--queuedWorkMillis, or 2 of "
-        + "its own tasks)", halfASecond.whyHeldBack(new Producer(800 * MILLI, 300 * MILLI)));
+    assertEquals("queued-work: its consumers have 800 ms of work queued, enough for 500 ms (--queuedWorkMillis, "
+        + "or 2 of its own tasks)", halfASecond.whyHeldBack(new Producer(800 * MILLI, 10 * MILLI)));
+    assertEquals("queued-work: its consumers have 800 ms of work queued, enough for 600 ms (--queuedWorkMillis, "
+        + "or 2 of its own tasks)", halfASecond.whyHeldBack(new Producer(800 * MILLI, 300 * MILLI)));
     assertEquals("queued-work: its consumers have input queued and have not yet measured how long a row takes them "
         + "(--queuedWorkMillis)", halfASecond.whyHeldBack(new Producer(Long.MAX_VALUE, 0)));
   }

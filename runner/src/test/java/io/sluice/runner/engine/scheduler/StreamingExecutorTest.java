@@ -196,26 +196,13 @@ class StreamingExecutorTest {
     List<String> events = Collections.synchronizedList(new ArrayList<>());
     Topology topology = new Topology();
     // A slow side input: one split, one small block per read, each read a little slow.
-    ListSplit slowSide = new ListSplit(range(0, 30), 2, 1) {
-      @Override
-      public List<OutputBlock> readSome() throws Exception {
-        events.add("side-read");
-        Thread.sleep(2);
-        return super.readSome();
-      }
-    };
-    int sideSource = topology.add(new SourceOperator("side-source", List.of(slowSide), 1));
     CollectingSink sideSink = new CollectingSink("side-sink");
-    int sideSinkId =
-        topology.add(new Tracked(sideSink, () -> events.add("side-finished")));
-    int mainSource = topology.add(new SourceOperator("main-source", split(range(0, 20), 2, 5, 1), 2));
-    int reader = topology.add(new MapOperator("side-input-reader", input -> {
-      events.add("reader-task");
-      return List.of();
-    }, 2));
-    topology.connect(sideSource, 0, sideSinkId);
-    topology.connect(mainSource, 0, reader);
-    topology.startAfter(reader, sideSinkId);
+    readerAfterSideInput(topology, events, observedSplit(range(0, 30), events, "side-read", 2), sideSink,
+        new SourceOperator("main-source", split(range(0, 20), 2, 5, 1), 2),
+        new MapOperator("side-input-reader", input -> {
+          events.add("reader-task");
+          return List.of();
+        }, 2));
 
     awaitSuccess(newExecutor(topology, config(4, new ConcurrencyCapPolicy())));
 
@@ -226,6 +213,36 @@ class StreamingExecutorTest {
         "the first reader task ran after the side sink finished: " + order);
     assertEquals(4, Collections.frequency(order, "reader-task"), "every main block was read");
     assertEquals(30, elements(sideSink).size());
+  }
+
+  /**
+   * A side input read from {@code side} into {@code sideSink} (noting "side-finished" in {@code
+   * events} when it is done), and {@code mainSource} feeding {@code reader}, which starts after it.
+   */
+  private static void readerAfterSideInput(Topology topology, List<String> events, ListSplit side,
+      CollectingSink sideSink, SourceOperator mainSource, MapOperator reader) {
+    int sideSource = topology.add(new SourceOperator("side-source", List.of(side), 1));
+    int sideSinkId = topology.add(new Tracked(sideSink, () -> events.add("side-finished")));
+    int main = topology.add(mainSource);
+    int readerId = topology.add(reader);
+    topology.connect(sideSource, 0, sideSinkId);
+    topology.connect(main, 0, readerId);
+    topology.startAfter(readerId, sideSinkId);
+  }
+
+  /**
+   * One split, one block of 2 rows per read; each read notes {@code event} in {@code events}, then
+   * takes {@code millis}.
+   */
+  private static ListSplit observedSplit(List<Integer> values, List<String> events, String event, long millis) {
+    return new ListSplit(values, 2, 1) {
+      @Override
+      public List<OutputBlock> readSome() throws Exception {
+        events.add(event);
+        Thread.sleep(millis);
+        return super.readSome();
+      }
+    };
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -596,27 +613,10 @@ class StreamingExecutorTest {
     // waiting for the very producers it would hold back: the main source reads on regardless.
     List<String> events = Collections.synchronizedList(new ArrayList<>());
     Topology topology = new Topology();
-    ListSplit slowSide = new ListSplit(range(0, 20), 2, 1) {
-      @Override
-      public List<OutputBlock> readSome() throws Exception {
-        Thread.sleep(2);
-        return super.readSome();
-      }
-    };
-    int sideSource = topology.add(new SourceOperator("side-source", List.of(slowSide), 1));
-    int sideSink = topology.add(new Tracked(new CollectingSink("side-sink"), () -> events.add("side-finished")));
-    ListSplit main = new ListSplit(range(0, 20), 2, 1) {
-      @Override
-      public List<OutputBlock> readSome() throws Exception {
-        events.add("main-read");
-        return super.readSome();
-      }
-    };
-    int mainSource = topology.add(new SourceOperator("main-source", List.of(main), 1));
-    int reader = topology.add(new MapOperator("side-input-reader", input -> List.of(), 1));
-    topology.connect(sideSource, 0, sideSink);
-    topology.connect(mainSource, 0, reader);
-    topology.startAfter(reader, sideSink);
+    readerAfterSideInput(topology, events, observedSplit(range(0, 20), events, "side-read", 2),
+        new CollectingSink("side-sink"),
+        new SourceOperator("main-source", List.of(observedSplit(range(0, 20), events, "main-read", 0)), 1),
+        new MapOperator("side-input-reader", input -> List.of(), 1));
 
     awaitSuccess(newExecutor(topology, config(4, new ConcurrencyCapPolicy(), new QueuedWorkPolicy(1))));
 
