@@ -819,12 +819,14 @@ public final class StreamingExecutor implements ResourceUsage {
   }
 
   /** One line per operator: done or running, tasks in flight, rows in and out so far. */
+  /** Each operator's counts, and the policy holding back one that has work (as Ray's "[backpressured]"). */
   private String progress() {
     StringBuilder out = new StringBuilder(String.format("progress after %.0f s:%n", wallNanos() / 1e9));
     for (OpState state : ops) {
-      out.append(String.format("  %-10s %s: %d running, %d tasks done, %d rows in, %d rows out%n",
+      BackpressurePolicy holding = state.finished || !isRunnable(state) ? null : holdingBack(state);
+      out.append(String.format("  %-10s %s: %d running, %d tasks done, %d rows in, %d rows out%s%n",
           state.finished ? "[done]" : "[running]", state.op.name(), state.running, state.stats.tasks(),
-          state.stats.rowsIn(), state.stats.rowsOut()));
+          state.stats.rowsIn(), state.stats.rowsOut(), holding == null ? "" : "; held back by " + holding.name()));
     }
     return out.toString();
   }
@@ -848,16 +850,25 @@ public final class StreamingExecutor implements ResourceUsage {
     if (!state.op.hasTask()) {
       return state.running > 0 ? "waits for its running tasks" : "waits for input";
     }
-    if (!resourceBudget.canStartTask(state)) {
+    BackpressurePolicy holding = holdingBack(state);
+    if (holding == resourceBudget) {
       return "has work but is held back by " + resourceBudget.name() + ": its task (" + state.op.taskResources()
           + ") does not fit the free resources (" + config.limits().subtract(inUse) + ")";
     }
+    return holding == null ? "has work and may run" : "has work but is held back by " + holding.whyHeldBack(state);
+  }
+
+  /** The first policy that would not start the operator's next task now, or null if all would. */
+  private BackpressurePolicy holdingBack(OpState state) {
+    if (!resourceBudget.canStartTask(state)) {
+      return resourceBudget;
+    }
     for (BackpressurePolicy policy : config.policies()) {
       if (!policy.canStartTask(state)) {
-        return "has work but is held back by " + policy.whyHeldBack(state);
+        return policy;
       }
     }
-    return "has work and may run";
+    return null;
   }
 
   private static ThreadFactory threads(String prefix) {

@@ -608,6 +608,34 @@ class StreamingExecutorTest {
   }
 
   @Test
+  void progressReportsSayWhichPolicyHoldsAnOperatorBack() throws Exception {
+    List<String> reports = new CopyOnWriteArrayList<>();
+    List<ListSplit> splits = List.of(new ListSplit(range(0, 30), 1, 2), new ListSplit(range(30, 60), 1, 2));
+    BlockFunction slow = input -> {
+      Thread.sleep(2);
+      return List.of(new OutputBlock(0, input));
+    };
+    Topology topology = new Topology();
+    CollectingSink sink = new CollectingSink("sink");
+    sourceIntoSlowMap(topology, splits, slow, sink);
+    ExecutorConfig reportEveryTurn = new ExecutorConfig(ExecutionResources.cpus(4), 4,
+        List.of(new ConcurrencyCapPolicy(), new QueuedWorkPolicy(5_000_000L)), "test",
+        ExecutorConfig.StallWatch.defaults(diagnosis -> {}), new ExecutorConfig.ProgressWatch(1, reports::add),
+        ExecutorConfig.defaultSpillDirectory(), Long.MAX_VALUE);
+
+    awaitSuccess(newExecutor(topology, reportEveryTurn));
+
+    assertEquals(range(0, 60), sorted(elements(sink)));
+    List<String> lines = reports.stream().flatMap(String::lines).toList();
+    assertTrue(
+        lines.stream().anyMatch(line -> line.contains("fast-source: ") && line.endsWith("held back by queued-work")),
+        "some report shows the source held back by its consumer's queued work");
+    // The map's consumer, a sink, does not measure its pace: nothing it holds counts as work.
+    assertTrue(lines.stream().noneMatch(line -> line.contains("slow-map: ") && line.contains("queued-work")),
+        "the map is never held back by queued work");
+  }
+
+  @Test
   void aConsumerWaitingForAPrerequisiteHoldsNoOneBackOnQueuedWork() throws Exception {
     // The reader has not started (it waits for a slow side input), so it has no pace and may be
     // waiting for the very producers it would hold back: the main source reads on regardless.
