@@ -4,6 +4,7 @@ import io.sluice.runner.engine.block.Block;
 import io.sluice.runner.engine.block.RowBlock;
 import io.sluice.runner.engine.operator.CoreYield;
 import io.sluice.runner.engine.operator.HoldsResources;
+import io.sluice.runner.engine.operator.MeasuresRowCost;
 import io.sluice.runner.engine.operator.OutputQueue;
 import io.sluice.runner.engine.operator.PhysicalOperator;
 import io.sluice.runner.engine.operator.RequestsTurns;
@@ -75,8 +76,7 @@ public final class ActorPoolOperator
   private boolean inputFinished;
   private boolean stopped;
   private int nextActorIndex;
-  private long workNanos;
-  private long rowsProcessed;
+  private final MeasuresRowCost.Meter rowCost = new MeasuresRowCost.Meter();
   private Runnable requestTurn = () -> {};
   private boolean cpusWantedElsewhere;
   private final CoreYield coreYield;
@@ -320,7 +320,7 @@ public final class ActorPoolOperator
 
   @Override
   public double nanosPerRow() {
-    return rowsProcessed == 0 ? Double.NaN : (double) workNanos / rowsProcessed;
+    return rowCost.nanosPerRow();
   }
 
   @Override
@@ -397,8 +397,7 @@ public final class ActorPoolOperator
     boolean any = false;
     for (FinishedBundle finished; (finished = slot.finished.poll()) != null; ) {
       slot.inFlight--;
-      workNanos += finished.nanos();
-      rowsProcessed += finished.rows();
+      rowCost.add(finished.nanos(), finished.rows());
       outputs.addAll(finished.outputs());
       any = true;
     }

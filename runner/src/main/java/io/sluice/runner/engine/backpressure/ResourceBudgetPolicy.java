@@ -21,4 +21,10 @@ public final class ResourceBudgetPolicy implements BackpressurePolicy {
   public String name() {
     return "resource-budget";
   }
+
+  @Override
+  public String whyHeldBack(OperatorLoad operator) {
+    return name() + ": its task (" + operator.taskResources() + ") does not fit the free resources ("
+        + usage.limits().subtract(usage.inUse()) + ")";
+  }
 }

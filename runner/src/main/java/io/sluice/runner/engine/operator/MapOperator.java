@@ -22,8 +22,7 @@ public final class MapOperator extends TaskOperator implements StopsEarly, Retri
   private final ArrayDeque<MapTask> toRetry = new ArrayDeque<>();
   private boolean inputFinished;
   private boolean stopped;
-  private long workNanos;
-  private long rowsProcessed;
+  private final Meter rowCost = new Meter();
 
   public MapOperator(String name, BlockFunction function, int maxConcurrency) {
     this(name, function, maxConcurrency, ExecutionResources.cpus(1));
@@ -104,13 +103,12 @@ public final class MapOperator extends TaskOperator implements StopsEarly, Retri
   void completed(Task task) {
     MapTask done = (MapTask) task;
     outputs().addAll(done.result);
-    workNanos += done.nanos;
-    rowsProcessed += done.input.rows();
+    rowCost.add(done.nanos, done.input.rows());
   }
 
   @Override
   public double nanosPerRow() {
-    return rowsProcessed == 0 ? Double.NaN : (double) workNanos / rowsProcessed;
+    return rowCost.nanosPerRow();
   }
 
   @Override

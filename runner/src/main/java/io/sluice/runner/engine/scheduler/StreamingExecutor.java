@@ -818,8 +818,10 @@ public final class StreamingExecutor implements ResourceUsage {
     return first;
   }
 
-  /** One line per operator: done or running, tasks in flight, rows in and out so far. */
-  /** Each operator's counts, and the policy holding back one that has work (as Ray's "[backpressured]"). */
+  /**
+   * One line per operator: done or running, tasks in flight, rows in and out so far, and the policy
+   * holding back one that has work (as Ray's "[backpressured]").
+   */
   private String progress() {
     StringBuilder out = new StringBuilder(String.format("progress after %.0f s:%n", wallNanos() / 1e9));
     for (OpState state : ops) {
@@ -851,10 +853,6 @@ public final class StreamingExecutor implements ResourceUsage {
       return state.running > 0 ? "waits for its running tasks" : "waits for input";
     }
     BackpressurePolicy holding = holdingBack(state);
-    if (holding == resourceBudget) {
-      return "has work but is held back by " + resourceBudget.name() + ": its task (" + state.op.taskResources()
-          + ") does not fit the free resources (" + config.limits().subtract(inUse) + ")";
-    }
     return holding == null ? "has work and may run" : "has work but is held back by " + holding.whyHeldBack(state);
   }
 
@@ -1061,12 +1059,12 @@ public final class StreamingExecutor implements ResourceUsage {
 
     @Override
     public long expectedTaskOutputBytes() {
-      return stats.pieces() == 0 ? 0 : stats.bytesOut() / stats.pieces();
+      return perPiece(stats.bytesOut());
     }
 
     @Override
     public long expectedTaskOffHeapBytes() {
-      return stats.pieces() == 0 ? 0 : stats.offHeapBytesOut() / stats.pieces();
+      return perPiece(stats.offHeapBytesOut());
     }
 
     @Override
@@ -1112,14 +1110,18 @@ public final class StreamingExecutor implements ResourceUsage {
 
     @Override
     public long meanTaskNanos() {
-      long pieces = stats.pieces();
-      return pieces == 0 ? 0 : stats.taskNanos() / pieces;
+      return perPiece(stats.taskNanos());
     }
 
     /** The output rows one of its tasks (or pieces of work) has produced on average so far. */
     long expectedTaskOutputRows() {
+      return perPiece(stats.rowsOut());
+    }
+
+    /** {@code total} over the pieces of work done so far (see OperatorStats.pieces); 0 before any. */
+    private long perPiece(long total) {
       long pieces = stats.pieces();
-      return pieces == 0 ? 0 : stats.rowsOut() / pieces;
+      return pieces == 0 ? 0 : total / pieces;
     }
 
     private long overConsumers(ToLongFunction<OpState> queued) {

@@ -37,6 +37,15 @@ class ResourceBudgetPolicyTest {
   }
 
   @Test
+  void saysWhatTheTaskNeedsAndWhatIsFree() {
+    ExecutionResources task = ExecutionResources.cpus(2);
+    String why = new ResourceBudgetPolicy(new Usage(ExecutionResources.cpus(4), ExecutionResources.cpus(3), 1))
+        .whyHeldBack(new Requesting(task));
+    assertEquals("resource-budget: its task (" + task + ") does not fit the free resources ("
+        + ExecutionResources.cpus(1) + ")", why);
+  }
+
+  @Test
   void aTaskStartsWhenItFitsBesideTheRunningOnes() {
     ExecutionResources limits = new ExecutionResources(2, 1, 1000);
     assertTrue(allows(limits, ExecutionResources.cpus(1), 1, ExecutionResources.cpus(1)));
