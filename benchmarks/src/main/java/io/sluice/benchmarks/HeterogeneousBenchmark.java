@@ -11,8 +11,12 @@ import org.apache.beam.sdk.options.PipelineOptions;
  * one run: completion time against the physical limit max(CPU work / cores, GPU work / GPUs), and
  * how busy the GPUs were (time the simulated devices spent on batches / (GPUs × wall time)).
  *
- * <p>Usage: {@code HeterogeneousBenchmark [--items=20000] [--cpuMicros=200] [--gpuMillis=8]
- * [--batchSize=64] [--gpus=1,2] [--runners=sluice,flink,direct] [--repeats=3]}. Every runner is
+ * <p>Usage: {@code HeterogeneousBenchmark [--items=20000] [--cpuMicros=200] [--cases=1x8,2x8,2x16]
+ * [--batchSize=64] [--runners=sluice,flink,direct] [--repeats=3]}, where a case is GPUs x
+ * milliseconds per batch; {@code --gpus=1,2 --gpuMillis=8} runs each GPU count at that time instead.
+ * The default cases are the issue's one-GPU shape, the same work on two GPUs (CPU-bound: the devices
+ * can be busy at most 63% of it) and two GPUs each carrying the one-GPU shape's load per device
+ * (GPU-bound, so that "every GPU busy" can be measured with two). Every runner is
  * warmed up on a tenth of the items and then on full-size runs until one of them kept the JIT
  * compiling for at most {@value #QUIET_COMPILE_MILLIS} ms (3 to 8 runs). Runners share this JVM (the
  * work is spinning and sleeping for fixed times). Each timed run's JIT time is printed beside it:
@@ -24,12 +28,25 @@ public final class HeterogeneousBenchmark {
   private static final int MAX_FULL_SIZE_WARM_UPS = 8;
   /** A warm-up run that compiled this little (1% of a 2 s run) ends the warm-up. */
   private static final long QUIET_COMPILE_MILLIS = 20;
+
+  /** One configuration: how many logical GPUs, and how long a batch holds one. */
+  private record Case(int gpus, long gpuMillis) {
+    static Case parse(String text) {
+      String[] parts = text.split("x");
+      if (parts.length != 2) {
+        throw new IllegalArgumentException("--cases takes GPUsxMillis, for example 2x16; got " + text);
+      }
+      return new Case(Integer.parseInt(parts[0]), Long.parseLong(parts[1]));
+    }
+  }
+
   public static void main(String[] argv) throws Exception {
     long items = 20_000;
     long cpuMicros = 200;
-    long gpuMillis = 8;
+    List<Case> cases = List.of(new Case(1, 8), new Case(2, 8), new Case(2, 16));
+    Long gpuMillisArg = null;
+    List<Integer> gpuCounts = null;
     int batchSize = 64;
-    List<Integer> gpuCounts = List.of(1, 2);
     List<String> runners = List.of("sluice", "flink", "direct");
     int repeats = 3;
     List<String> pipelineArgs = new ArrayList<>();
@@ -40,11 +57,13 @@ public final class HeterogeneousBenchmark {
       } else if (arg.startsWith("--cpuMicros=")) {
         cpuMicros = Long.parseLong(value);
       } else if (arg.startsWith("--gpuMillis=")) {
-        gpuMillis = Long.parseLong(value);
+        gpuMillisArg = Long.parseLong(value);
       } else if (arg.startsWith("--batchSize=")) {
         batchSize = Integer.parseInt(value);
       } else if (arg.startsWith("--gpus=")) {
         gpuCounts = Arrays.stream(value.split(",")).map(Integer::parseInt).toList();
+      } else if (arg.startsWith("--cases=")) {
+        cases = Arrays.stream(value.split(",")).map(Case::parse).toList();
       } else if (arg.startsWith("--runners=")) {
         runners = List.of(value.split(","));
       } else if (arg.startsWith("--repeats=")) {
@@ -53,9 +72,15 @@ public final class HeterogeneousBenchmark {
         pipelineArgs.add(arg);
       }
     }
+    if (gpuCounts != null || gpuMillisArg != null) {
+      long millis = gpuMillisArg == null ? 8 : gpuMillisArg;
+      cases = (gpuCounts == null ? List.of(1, 2) : gpuCounts).stream().map(g -> new Case(g, millis)).toList();
+    }
     boolean failed = false;
     List<String> report = new ArrayList<>();
-    for (int gpus : gpuCounts) {
+    for (Case benchCase : cases) {
+      int gpus = benchCase.gpus();
+      long gpuMillis = benchCase.gpuMillis();
       HeterogeneousPipeline.Shape shape = new HeterogeneousPipeline.Shape(items, cpuMicros, gpuMillis, batchSize, gpus);
       double limit = shape.physicalLimitSeconds(Runners.CORES);
       report.add(String.format("%nHeterogeneous: %,d items, %d us CPU each on %d cores, %d ms per batch of %d on %d GPU(s)",
@@ -85,13 +110,13 @@ public final class HeterogeneousBenchmark {
               new HeterogeneousPipeline.Shape(Math.max(batchSize, items / 10), cpuMicros, gpuMillis, batchSize, gpus);
           runOnce(runner, args, warmUp, "warm-up-" + runner + "-" + gpus);
           int fullSizeWarmUps = TimedRuns.warmUpUntilJitQuiet(
-              w -> runOnce(runner, args, shape, "full-size-warm-up-" + w + "-" + runner + "-" + gpus),
+              w -> runOnce(runner, args, shape, "full-size-warm-up-" + w + "-" + runner + "-" + gpus + "x" + gpuMillis),
               MIN_FULL_SIZE_WARM_UPS, MAX_FULL_SIZE_WARM_UPS, QUIET_COMPILE_MILLIS);
           System.out.printf("%s: warmed up with %d full-size runs%n", runner, fullSizeWarmUps);
           Measurement best = null;
           List<Measurement> runs = new ArrayList<>();
           for (int r = 0; r < repeats; r++) {
-            runs.add(runOnce(runner, args, shape, runner + "-" + gpus + "-" + r));
+            runs.add(runOnce(runner, args, shape, runner + "-" + gpus + "x" + gpuMillis + "-" + r));
           }
           runs.sort((a, b) -> Long.compare(a.nanos, b.nanos));
           best = runs.get(runs.size() / 2);
