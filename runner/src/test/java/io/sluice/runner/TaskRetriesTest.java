@@ -21,6 +21,7 @@ import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Sum;
@@ -113,14 +114,19 @@ class TaskRetriesTest {
     assertEquals(2, SETUPS.get(), "the one actor, then its replacement");
   }
 
-  private static final AtomicInteger OPEN_FAILURES_LEFT = new AtomicInteger();
+  private static final AtomicInteger READ_FAILURES_LEFT = new AtomicInteger();
 
-  /** 0 to n-1, in one split, whose reader fails to open while failures are left (a service that timed out). */
-  static final class FlakyOpenSource extends BoundedSource<Long> {
+  /**
+   * 0 to n-1, in one split, whose reader fails as it comes to record {@code failAt} while failures
+   * are left (at 0: it fails to open, as a service that timed out).
+   */
+  static final class FlakySource extends BoundedSource<Long> {
     private final long n;
+    private final long failAt;
 
-    FlakyOpenSource(long n) {
+    FlakySource(long n, long failAt) {
       this.n = n;
+      this.failAt = failAt;
     }
 
     @Override
@@ -145,14 +151,14 @@ class TaskRetriesTest {
 
         @Override
         public boolean start() throws IOException {
-          if (OPEN_FAILURES_LEFT.getAndDecrement() > 0) {
-            throw new IOException("a transient failure opening the source");
-          }
           return advance();
         }
 
         @Override
-        public boolean advance() {
+        public boolean advance() throws IOException {
+          if (current + 1 == failAt && READ_FAILURES_LEFT.getAndDecrement() > 0) {
+            throw new IOException("a transient failure reading record " + failAt);
+          }
           return ++current < n;
         }
 
@@ -166,7 +172,7 @@ class TaskRetriesTest {
 
         @Override
         public BoundedSource<Long> getCurrentSource() {
-          return FlakyOpenSource.this;
+          return FlakySource.this;
         }
       };
     }
@@ -174,13 +180,27 @@ class TaskRetriesTest {
 
   @Test
   void aReadWhoseSourceFailsToOpenIsReadAgain() {
-    OPEN_FAILURES_LEFT.set(1);
+    READ_FAILURES_LEFT.set(1);
     Pipeline p = pipeline("--maxTaskRetries=1");
-    PAssert.thatSingleton(p.apply(Read.from(new FlakyOpenSource(1_000))).apply(Sum.longsGlobally()))
+    PAssert.thatSingleton(p.apply(Read.from(new FlakySource(1_000, 0))).apply(Sum.longsGlobally()))
         .isEqualTo(999L * 1_000 / 2);
 
     assertEquals(PipelineResult.State.DONE, p.run().getState());
-    assertEquals(-1, OPEN_FAILURES_LEFT.get(), "it failed once, then opened");
+    assertEquals(-1, READ_FAILURES_LEFT.get(), "it failed once, then opened");
+  }
+
+  @Test
+  void aReadThatFailsMidwayGoesOnFromTheChunkThatFailedWithNothingLostOrRepeated() {
+    // A chunk of cheap records is 16 blocks: record 100,000 is in the seventh, six having gone on.
+    READ_FAILURES_LEFT.set(1);
+    long n = 200_000;
+    Pipeline p = pipeline("--maxTaskRetries=1", "--targetBlockRows=1000");
+    PCollection<Long> read = p.apply(Read.from(new FlakySource(n, 100_000)));
+    PAssert.thatSingleton(read.apply(Count.globally())).isEqualTo(n);
+    PAssert.thatSingleton(read.apply(Sum.longsGlobally())).isEqualTo((n - 1) * n / 2);
+
+    assertEquals(PipelineResult.State.DONE, p.run().getState());
+    assertEquals(-1, READ_FAILURES_LEFT.get(), "it failed once, midway");
   }
 
   @Test

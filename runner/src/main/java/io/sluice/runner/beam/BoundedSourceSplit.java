@@ -2,6 +2,7 @@ package io.sluice.runner.beam;
 
 import io.sluice.runner.engine.operator.CoreYield;
 import io.sluice.runner.engine.operator.PhysicalOperator.OutputBlock;
+import java.io.IOException;
 import java.lang.management.ClassLoadingMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -48,15 +49,19 @@ final class BoundedSourceSplit implements ElementFeed {
   private static final ClassLoadingMXBean CLASS_LOADING = ManagementFactory.getClassLoadingMXBean();
 
   private final OperatorContext context;
-  private final BoundedSource<?> source;
   private final Coder<?> coder;
   private final String transform;
+  /** What the split reads: once part of it has gone to a new split, the part its reader kept. */
+  private BoundedSource<?> source;
   private BoundedSource.BoundedReader<?> reader;
   private boolean done;
   /** The last chunk ended on its time limit: records here are slow to process, worth sharing. */
   private boolean lastChunkTimedOut;
-  /** Part of its rows went to a new split: its reader, not its source, knows what is left. */
-  private boolean residualSplitOff;
+  /** Records read by the chunks fed so far, and by those whose output went on. */
+  private long recordsRead;
+  private long recordsHandedOn;
+  /** Records a new reader passes over first: those that went on before a failed chunk. */
+  private long toSkip;
 
   BoundedSourceSplit(BoundedSource<?> source, Coder<?> coder, String transform, OperatorContext context) {
     this.context = context;
@@ -67,13 +72,20 @@ final class BoundedSourceSplit implements ElementFeed {
 
   @Override
   public List<OutputBlock> readSome() throws Exception {
-    return context.metrics().runScoped(transform, () -> {
+    List<OutputBlock> chunk = context.metrics().runScoped(transform, () -> {
       List<OutputBlock> outputs = new ArrayList<>();
       BlockBuilder builder = new BlockBuilder(0, coder, context.blockSize(), outputs);
       feedChunk(builder::add, builder::bytes);
       builder.seal();
       return outputs;
     });
+    chunkHandedOn();
+    return chunk;
+  }
+
+  @Override
+  public void chunkHandedOn() {
+    recordsHandedOn = recordsRead;
   }
 
   @Override
@@ -87,7 +99,7 @@ final class BoundedSourceSplit implements ElementFeed {
       boolean available;
       if (reader == null) {
         reader = source.createReader(context.options());
-        available = reader.start();
+        available = skipHandedOn(reader.start());
       } else {
         available = reader.advance();
       }
@@ -138,6 +150,7 @@ final class BoundedSourceSplit implements ElementFeed {
         }
         available = reader.advance();
       }
+      recordsRead += read;
       if (!available) {
         done = true;
         close();
@@ -146,6 +159,23 @@ final class BoundedSourceSplit implements ElementFeed {
       // A stage fed from here has already attributed its own failures; what is left is the read's.
       throw TransformFailedException.attribute(transform, e);
     }
+  }
+
+  /**
+   * Passes over the records that went on before a failed chunk, on a new reader that has just
+   * started; returns whether a record is available after them.
+   */
+  private boolean skipHandedOn(boolean available) throws IOException {
+    for (long skipped = 0; skipped < toSkip; skipped++) {
+      if (!available) {
+        throw new IllegalStateException("read again after a failure, the split yielded " + skipped + " records where "
+            + toSkip + " had gone on before: a read is retried only if its source yields the same records in the "
+            + "same order each time; run with --maxTaskRetries=0 to fail at once instead");
+      }
+      available = reader.advance();
+    }
+    toSkip = recordsHandedOn;
+    return available;
   }
 
   /**
@@ -178,7 +208,7 @@ final class BoundedSourceSplit implements ElementFeed {
     if (residual == null) {
       return null;
     }
-    residualSplitOff = true;
+    source = reader.getCurrentSource(); // the primary: what this split still reads, from its start
     return new BoundedSourceSplit(residual, coder, transform, context);
   }
 
@@ -188,18 +218,20 @@ final class BoundedSourceSplit implements ElementFeed {
   }
 
   /**
-   * A new reader of the whole split takes the place of the one that failed, whose close may fail
-   * too (it is broken): that failure adds nothing to the one being retried.
+   * A new reader of the split takes the place of the one that failed, and passes over the records
+   * that went on before the failed chunk: a Beam source yields the same records in the same order
+   * each time it is read (runners read a split again to retry a bundle), and one that does not
+   * fails the retry, saying so. The failed reader's close may fail too (it is broken): that failure
+   * adds nothing to the one being retried.
    */
   @Override
   public boolean restart() {
-    if (residualSplitOff) {
-      return false; // the source no longer has the bounds its reader had
-    }
     BoundedSource.BoundedReader<?> failed = reader;
     reader = null;
     done = false;
     lastChunkTimedOut = false;
+    recordsRead = recordsHandedOn;
+    toSkip = recordsHandedOn;
     if (failed != null) {
       try {
         failed.close();

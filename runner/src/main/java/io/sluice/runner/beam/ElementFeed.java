@@ -21,6 +21,12 @@ interface ElementFeed extends SplitReader {
    */
   void feedChunk(Consumer<WindowedValue<?>> sink, LongSupplier outputBytes) throws Exception;
 
+  /**
+   * Says that what the chunk fed last made is complete and goes on: a {@link #restart()} after a
+   * later failure goes on after that chunk.
+   */
+  default void chunkHandedOn() {}
+
   @Override
   default ElementFeed splitRemainder() {
     return null;

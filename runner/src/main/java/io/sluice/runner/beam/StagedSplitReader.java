@@ -20,7 +20,9 @@ final class StagedSplitReader implements SplitReader {
 
   @Override
   public List<OutputBlock> readSome() throws Exception {
-    return stage.apply(split);
+    List<OutputBlock> output = stage.apply(split);
+    split.chunkHandedOn();
+    return output;
   }
 
   @Override

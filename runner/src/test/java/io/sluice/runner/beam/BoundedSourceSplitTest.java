@@ -3,6 +3,7 @@ package io.sluice.runner.beam;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.runner.engine.operator.CoreYield;
@@ -10,10 +11,16 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 import org.apache.beam.runners.core.metrics.MetricsContainerImpl;
+import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.io.BoundedSource;
 import org.apache.beam.sdk.io.CountingSource;
 import org.apache.beam.sdk.metrics.MetricsEnvironment;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,7 +50,10 @@ class BoundedSourceSplitTest {
     return new BoundedSourceSplit(CountingSource.upTo(records), VarLongCoder.of(), "Read", context);
   }
 
-  /** Feeds one chunk into a sink that spends {@code micros} on each record; returns what it saw. */
+  /**
+   * Feeds one chunk into a sink that spends {@code micros} on each record, and hands it on; returns
+   * what it saw.
+   */
   private static List<Long> feedChunk(BoundedSourceSplit split, long micros) throws Exception {
     List<Long> seen = new ArrayList<>();
     split.feedChunk(element -> {
@@ -53,6 +63,7 @@ class BoundedSourceSplitTest {
       }
       seen.add((Long) element.getValue());
     }, () -> 0L);
+    split.chunkHandedOn();
     return seen;
   }
 
@@ -157,5 +168,135 @@ class BoundedSourceSplitTest {
     }
     assertEquals(2_000, reads);
     assertEquals(2_000, seen.size());
+  }
+
+  /** Feeds one chunk into a sink that fails on record {@code failAt}; returns what it saw before. */
+  private static List<Long> feedFailingChunk(BoundedSourceSplit split, long failAt) {
+    List<Long> seen = new ArrayList<>();
+    assertThrows(RuntimeException.class, () -> split.feedChunk(element -> {
+      if ((Long) element.getValue() == failAt) {
+        throw new IllegalStateException("a transient failure on record " + failAt);
+      }
+      seen.add((Long) element.getValue());
+    }, () -> 0L));
+    return seen;
+  }
+
+  private static Set<Long> upTo(long records) {
+    return LongStream.range(0, records).boxed().collect(Collectors.toSet());
+  }
+
+  @Test
+  void aFailedChunkIsReadAgainAfterTheChunksThatWentOnBefore() throws Exception {
+    BoundedSourceSplit split = splitOf(5_000);
+    List<Long> handedOn = new ArrayList<>(feedChunk(split, 0));
+    feedFailingChunk(split, 2_000); // its records are dropped with it
+
+    assertTrue(split.restart());
+    List<Long> afterRestart = feedChunk(split, 0);
+    handedOn.addAll(afterRestart);
+    while (!split.isDone()) {
+      handedOn.addAll(feedChunk(split, 0));
+    }
+
+    assertEquals(1_600L, afterRestart.get(0), "the failed chunk's first record");
+    assertEquals(5_000, handedOn.size(), "nothing read twice");
+    assertEquals(upTo(5_000), new HashSet<>(handedOn));
+  }
+
+  @Test
+  void aRetryAfterPartOfTheSplitWentElsewhereReadsOnlyWhatTheSplitKept() throws Exception {
+    BoundedSourceSplit split = splitOf(2_000);
+    List<Long> handedOn = new ArrayList<>();
+    BoundedSourceSplit residual = null;
+    for (int i = 0; i < 3 && residual == null; i++) {
+      handedOn.addAll(feedChunk(split, 100));
+      residual = split.splitRemainder();
+    }
+    assertNotNull(residual, "chunks of slow records that ran out of time share the rest");
+    feedFailingChunk(split, handedOn.size()); // fails on the chunk's first record
+
+    assertTrue(split.restart());
+    for (BoundedSourceSplit part : List.of(split, residual)) {
+      while (!part.isDone()) {
+        handedOn.addAll(feedChunk(part, 0));
+      }
+    }
+
+    assertEquals(2_000, handedOn.size(), "nothing read twice");
+    assertEquals(upTo(2_000), new HashSet<>(handedOn));
+  }
+
+  @Test
+  void aSourceThatYieldsFewerRecordsWhenReadAgainFailsTheRetrySayingWhy() throws Exception {
+    BoundedSourceSplit split =
+        new BoundedSourceSplit(new ShrinkingSource(3_000, 1_000), VarLongCoder.of(), "Read", context);
+    feedChunk(split, 0);
+    feedFailingChunk(split, 2_000);
+
+    assertTrue(split.restart());
+    RuntimeException failure = assertThrows(RuntimeException.class, () -> feedChunk(split, 0));
+
+    assertTrue(String.valueOf(failure.getMessage()).contains("yielded 1000 records where 1600 had gone on before"),
+        failure.getMessage());
+    assertTrue(failure.getMessage().contains("--maxTaskRetries=0"), failure.getMessage());
+  }
+
+  /** 0 to first-1 when first read, 0 to later-1 on each later read: a source that is not deterministic. */
+  private static final class ShrinkingSource extends BoundedSource<Long> {
+    private final long first;
+    private final long later;
+    private final AtomicInteger opens = new AtomicInteger();
+
+    ShrinkingSource(long first, long later) {
+      this.first = first;
+      this.later = later;
+    }
+
+    @Override
+    public List<? extends BoundedSource<Long>> split(long desiredBundleSizeBytes, PipelineOptions options) {
+      return List.of(this);
+    }
+
+    @Override
+    public long getEstimatedSizeBytes(PipelineOptions options) {
+      return first * 8;
+    }
+
+    @Override
+    public Coder<Long> getOutputCoder() {
+      return VarLongCoder.of();
+    }
+
+    @Override
+    public BoundedReader<Long> createReader(PipelineOptions options) {
+      long records = opens.getAndIncrement() == 0 ? first : later;
+      return new BoundedReader<>() {
+        private long current = -1;
+
+        @Override
+        public boolean start() {
+          return advance();
+        }
+
+        @Override
+        public boolean advance() {
+          return ++current < records;
+        }
+
+        @Override
+        public Long getCurrent() {
+          return current;
+        }
+
+        @Override
+        public void close() {}
+
+        @Override
+        public BoundedSource<Long> getCurrentSource() {
+          return ShrinkingSource.this;
+        }
+      };
+    }
   }
 }

@@ -5,11 +5,9 @@ import io.sluice.runner.engine.resource.ExecutionResources;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -17,15 +15,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Reads splits in parallel, a chunk at a time. A task reads its split's next chunk straight after
  * the last while the scheduler lets it go on (see {@link ContinuesTasks}), handing each chunk's
  * output back as it finishes; otherwise the task ends, and a split that is not done goes back to the
- * queue. With retries, a split that fails before any chunk of it was handed on (a failed open, say)
- * is read again from its start; one that fails later is not, as its first chunks have gone on.
+ * queue. With retries, a split that fails is read again from the chunk that failed (see {@link
+ * SplitReader#restart}): the chunks it finished before have gone on, and still go on.
  */
 public final class SourceOperator extends TaskOperator implements StopsEarly, ContinuesTasks, RetriesTasks {
   private final ArrayDeque<SplitReader> ready;
   private final List<SplitReader> all;
   private final Retries retries;
-  /** Splits of which a chunk has been handed on: they cannot be read again. */
-  private final Set<SplitReader> partlyRead = Collections.newSetFromMap(new IdentityHashMap<>());
   /** Per split, the times it has failed and been read again. */
   private final Map<SplitReader, Integer> restarts = new IdentityHashMap<>();
   /** The running tasks, in the order they started. */
@@ -42,7 +38,7 @@ public final class SourceOperator extends TaskOperator implements StopsEarly, Co
     this(name, splits, maxConcurrency, taskResources, Retries.NONE);
   }
 
-  /** @param retries how many times a split that fails before any of it was handed on is read again */
+  /** @param retries how many times a split that fails goes on again from the chunk that failed */
   public SourceOperator(String name, Collection<? extends SplitReader> splits, int maxConcurrency,
       ExecutionResources taskResources, Retries retries) {
     super(name, maxConcurrency, taskResources);
@@ -134,7 +130,7 @@ public final class SourceOperator extends TaskOperator implements StopsEarly, Co
   public boolean retry(Task failed, Throwable error) {
     ReadTask read = (ReadTask) failed;
     SplitReader split = read.split;
-    if (stopped || read.chunksRead > 0 || partlyRead.contains(split)) {
+    if (stopped) {
       return false;
     }
     int attempt = restarts.getOrDefault(split, 0) + 1;
@@ -142,6 +138,7 @@ public final class SourceOperator extends TaskOperator implements StopsEarly, Co
       return false;
     }
     restarts.put(split, attempt);
+    collect(read); // the chunks it finished before the failure, which the split counts as handed on
     reading.remove(read);
     retries.listener().retrying(name(), attempt, error);
     ready.addFirst(split);
@@ -152,7 +149,6 @@ public final class SourceOperator extends TaskOperator implements StopsEarly, Co
   void completed(Task task) {
     ReadTask read = (ReadTask) task;
     reading.remove(read);
-    partlyRead.add(read.split);
     collect(read);
     outputs().addAll(read.result);
     if (!stopped && !read.split.isDone()) {
@@ -201,8 +197,6 @@ public final class SourceOperator extends TaskOperator implements StopsEarly, Co
     /** Chunks read before the last, for the scheduling thread to collect. */
     final ConcurrentLinkedQueue<List<OutputBlock>> finishedChunks = new ConcurrentLinkedQueue<>();
     List<OutputBlock> result;
-    /** Chunks this task has read; written by its worker, read once the task has ended. */
-    volatile int chunksRead;
 
     ReadTask(SplitReader split) {
       this.split = split;
@@ -212,7 +206,6 @@ public final class SourceOperator extends TaskOperator implements StopsEarly, Co
     public void run() throws Exception {
       while (true) {
         List<OutputBlock> chunk = split.readSome();
-        chunksRead++;
         // Taken before the chunk is handed back: the turn that collects it may grant the next one.
         if (split.isDone() || !mayGoOn.getAndSet(false)) {
           result = chunk;

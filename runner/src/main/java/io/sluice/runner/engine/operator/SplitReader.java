@@ -23,9 +23,10 @@ public interface SplitReader extends AutoCloseable {
   }
 
   /**
-   * Makes the split read again from its start, after a failed {@link #readSome()}, for a retry;
-   * false when it cannot. Called only when no chunk of it has been read yet: a failed chunk's rows
-   * were dropped with it, so reading them again loses and repeats nothing.
+   * After a failed {@link #readSome()}, makes the next call read again from the first row of the
+   * chunk that failed, for a retry; false when it cannot. The chunks returned before it have been
+   * handed on, and the failed chunk's rows were dropped with it, so going on from there loses and
+   * repeats nothing.
    */
   default boolean restart() {
     return false;

@@ -305,17 +305,18 @@ class StreamingExecutorTest {
         boom.getSuppressed()[0].getMessage());
   }
 
-  /** A split that throws on its {@code failAtRead}-th read while failures are left, and can start over. */
+  /** A split that throws on its {@code failAtRead}-th read while failures are left, and can go on again. */
   private static ListSplit failingSplit(List<Integer> values, int failAtRead, AtomicInteger failuresLeft) {
     return new ListSplit(values, 10, 1) {
       private int readsSinceStart;
 
       @Override
       public List<OutputBlock> readSome() throws Exception {
+        List<OutputBlock> read = super.readSome(); // read, then lost with the failure
         if (++readsSinceStart == failAtRead && failuresLeft.getAndDecrement() > 0) {
           throw new IllegalStateException("a transient failure on read " + failAtRead);
         }
-        return super.readSome();
+        return read;
       }
 
       @Override
@@ -346,16 +347,47 @@ class StreamingExecutorTest {
   }
 
   @Test
-  void aReadThatFailsAfterHandingChunksOnIsNotRetried() {
-    // Its first chunk has gone on: reading the split again would repeat it.
+  void aReadThatFailsAfterHandingChunksOnGoesOnFromTheChunkThatFailed() throws Exception {
+    // One task reads chunk after chunk: those it finished before the failure go on once, as do the rest.
+    List<Integer> retriedAttempts = new CopyOnWriteArrayList<>();
     Topology topology = new Topology();
-    int source = topology.add(new SourceOperator("source", List.of(failingSplit(range(0, 100), 2, new AtomicInteger(1))),
+    int source = topology.add(new SourceOperator("source", List.of(failingSplit(range(0, 100), 4, new AtomicInteger(1))),
+        1, ExecutionResources.cpus(1), new RetriesTasks.Retries(3, (operator, attempt, error) -> retriedAttempts.add(attempt))));
+    CollectingSink sink = new CollectingSink("sink");
+    topology.connect(source, 0, topology.add(sink));
+
+    StreamingExecutor executor = newExecutor(topology, config(2, new ConcurrencyCapPolicy()));
+    awaitSuccess(executor);
+
+    assertEquals(range(0, 100), sorted(elements(sink)), "every element once");
+    assertEquals(List.of(1), retriedAttempts);
+    assertEquals(1, executor.operatorStats().get(source).tasksRetried());
+  }
+
+  @Test
+  void aReadWhoseSplitCannotGoOnAgainFailsTheRunWithItsError() {
+    ListSplit cannotGoOn = new ListSplit(range(0, 100), 10, 1) {
+      @Override
+      public List<OutputBlock> readSome() throws Exception {
+        if (reads.get() == 2) {
+          throw new IllegalStateException("a failure on read 3");
+        }
+        return super.readSome();
+      }
+
+      @Override
+      public boolean restart() {
+        return false;
+      }
+    };
+    Topology topology = new Topology();
+    int source = topology.add(new SourceOperator("source", List.of(cannotGoOn),
         1, ExecutionResources.cpus(1), new RetriesTasks.Retries(3, (operator, attempt, error) -> {})));
     topology.connect(source, 0, topology.add(new CollectingSink("sink")));
 
     Throwable failure = awaitFailure(newExecutor(topology, config(2, new ConcurrencyCapPolicy())));
 
-    assertEquals("a transient failure on read 2", failure.getCause().getMessage());
+    assertEquals("a failure on read 3", failure.getCause().getMessage());
   }
 
   @Test
@@ -1133,6 +1165,7 @@ class StreamingExecutorTest {
     private final long bytesPerBlock;
     private boolean offHeap;
     private int position;
+    private int chunkStart;
 
     ListSplit(List<Integer> values, int rowsPerBlock, int blocksPerRead) {
       this(values, rowsPerBlock, blocksPerRead, -1);
@@ -1148,6 +1181,7 @@ class StreamingExecutorTest {
     @Override
     public List<OutputBlock> readSome() throws Exception {
       reads.incrementAndGet();
+      chunkStart = position;
       List<OutputBlock> out = new ArrayList<>();
       for (int b = 0; b < blocksPerRead && position < values.size(); b++) {
         int to = Math.min(values.size(), position + rowsPerBlock);
@@ -1160,10 +1194,10 @@ class StreamingExecutorTest {
       return out;
     }
 
-    /** Reads again from the first value. */
+    /** Reads again from the first value of the read that failed. */
     @Override
     public boolean restart() {
-      position = 0;
+      position = chunkStart;
       return true;
     }
 
