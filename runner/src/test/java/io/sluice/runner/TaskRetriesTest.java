@@ -4,21 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.runner.beam.FlakyRangeSource;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.io.IOException;
-import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.VarLongCoder;
-import org.apache.beam.sdk.io.BoundedSource;
 import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.io.Read;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.metrics.MetricsFilter;
-import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Count;
@@ -114,93 +109,28 @@ class TaskRetriesTest {
     assertEquals(2, SETUPS.get(), "the one actor, then its replacement");
   }
 
-  private static final AtomicInteger READ_FAILURES_LEFT = new AtomicInteger();
-
-  /**
-   * 0 to n-1, in one split, whose reader fails as it comes to record {@code failAt} while failures
-   * are left (at 0: it fails to open, as a service that timed out).
-   */
-  static final class FlakySource extends BoundedSource<Long> {
-    private final long n;
-    private final long failAt;
-
-    FlakySource(long n, long failAt) {
-      this.n = n;
-      this.failAt = failAt;
-    }
-
-    @Override
-    public List<? extends BoundedSource<Long>> split(long desiredBundleSizeBytes, PipelineOptions options) {
-      return List.of(this);
-    }
-
-    @Override
-    public long getEstimatedSizeBytes(PipelineOptions options) {
-      return n * 8;
-    }
-
-    @Override
-    public Coder<Long> getOutputCoder() {
-      return VarLongCoder.of();
-    }
-
-    @Override
-    public BoundedReader<Long> createReader(PipelineOptions options) {
-      return new BoundedReader<>() {
-        private long current = -1;
-
-        @Override
-        public boolean start() throws IOException {
-          return advance();
-        }
-
-        @Override
-        public boolean advance() throws IOException {
-          if (current + 1 == failAt && READ_FAILURES_LEFT.getAndDecrement() > 0) {
-            throw new IOException("a transient failure reading record " + failAt);
-          }
-          return ++current < n;
-        }
-
-        @Override
-        public Long getCurrent() {
-          return current;
-        }
-
-        @Override
-        public void close() {}
-
-        @Override
-        public BoundedSource<Long> getCurrentSource() {
-          return FlakySource.this;
-        }
-      };
-    }
-  }
-
   @Test
   void aReadWhoseSourceFailsToOpenIsReadAgain() {
-    READ_FAILURES_LEFT.set(1);
+    FlakyRangeSource source = FlakyRangeSource.failingAt(1_000, 0, 1);
     Pipeline p = pipeline("--maxTaskRetries=1");
-    PAssert.thatSingleton(p.apply(Read.from(new FlakySource(1_000, 0))).apply(Sum.longsGlobally()))
-        .isEqualTo(999L * 1_000 / 2);
+    PAssert.thatSingleton(p.apply(Read.from(source)).apply(Sum.longsGlobally())).isEqualTo(999L * 1_000 / 2);
 
     assertEquals(PipelineResult.State.DONE, p.run().getState());
-    assertEquals(-1, READ_FAILURES_LEFT.get(), "it failed once, then opened");
+    assertEquals(0, source.failuresLeft(), "it failed once, then opened");
   }
 
   @Test
   void aReadThatFailsMidwayGoesOnFromTheChunkThatFailedWithNothingLostOrRepeated() {
     // A chunk of cheap records is 16 blocks: record 100,000 is in the seventh, six having gone on.
-    READ_FAILURES_LEFT.set(1);
     long n = 200_000;
+    FlakyRangeSource source = FlakyRangeSource.failingAt(n, 100_000, 1);
     Pipeline p = pipeline("--maxTaskRetries=1", "--targetBlockRows=1000");
-    PCollection<Long> read = p.apply(Read.from(new FlakySource(n, 100_000)));
+    PCollection<Long> read = p.apply(Read.from(source));
     PAssert.thatSingleton(read.apply(Count.globally())).isEqualTo(n);
     PAssert.thatSingleton(read.apply(Sum.longsGlobally())).isEqualTo((n - 1) * n / 2);
 
     assertEquals(PipelineResult.State.DONE, p.run().getState());
-    assertEquals(-1, READ_FAILURES_LEFT.get(), "it failed once, midway");
+    assertEquals(0, source.failuresLeft(), "it failed once, midway");
   }
 
   @Test

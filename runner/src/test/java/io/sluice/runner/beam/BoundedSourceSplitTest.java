@@ -11,16 +11,12 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.apache.beam.runners.core.metrics.MetricsContainerImpl;
-import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
-import org.apache.beam.sdk.io.BoundedSource;
 import org.apache.beam.sdk.io.CountingSource;
 import org.apache.beam.sdk.metrics.MetricsEnvironment;
-import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -148,15 +144,8 @@ class BoundedSourceSplitTest {
   void slowRecordsAreSharedAndNothingIsLostOrReadTwice() throws Exception {
     BoundedSourceSplit split = splitOf(2_000);
     List<Long> slow = new ArrayList<>();
-    BoundedSourceSplit residual = null;
+    BoundedSourceSplit residual = feedUntilShared(split, slow);
 
-    // A chunk whose strides loaded classes (a cold JVM) is no evidence: another may be needed.
-    for (int i = 0; i < 3 && residual == null; i++) {
-      slow.addAll(feedChunk(split, 100));
-      residual = split.splitRemainder();
-    }
-
-    assertNotNull(residual, "chunks of slow records that ran out of time share the rest");
     Set<Long> seen = new HashSet<>(slow);
     int reads = slow.size();
     for (BoundedSourceSplit part : List.of(split, residual)) {
@@ -168,6 +157,18 @@ class BoundedSourceSplitTest {
     }
     assertEquals(2_000, reads);
     assertEquals(2_000, seen.size());
+  }
+
+  /** Feeds chunks of slow records into {@code seen} until the split shares the rest; returns that. */
+  private static BoundedSourceSplit feedUntilShared(BoundedSourceSplit split, List<Long> seen) throws Exception {
+    BoundedSourceSplit residual = null;
+    // A chunk whose strides loaded classes (a cold JVM) is no evidence: another may be needed.
+    for (int i = 0; i < 3 && residual == null; i++) {
+      seen.addAll(feedChunk(split, 100));
+      residual = split.splitRemainder();
+    }
+    assertNotNull(residual, "chunks of slow records that ran out of time share the rest");
+    return residual;
   }
 
   /** Feeds one chunk into a sink that fails on record {@code failAt}; returns what it saw before. */
@@ -208,12 +209,7 @@ class BoundedSourceSplitTest {
   void aRetryAfterPartOfTheSplitWentElsewhereReadsOnlyWhatTheSplitKept() throws Exception {
     BoundedSourceSplit split = splitOf(2_000);
     List<Long> handedOn = new ArrayList<>();
-    BoundedSourceSplit residual = null;
-    for (int i = 0; i < 3 && residual == null; i++) {
-      handedOn.addAll(feedChunk(split, 100));
-      residual = split.splitRemainder();
-    }
-    assertNotNull(residual, "chunks of slow records that ran out of time share the rest");
+    BoundedSourceSplit residual = feedUntilShared(split, handedOn);
     feedFailingChunk(split, handedOn.size()); // fails on the chunk's first record
 
     assertTrue(split.restart());
@@ -230,7 +226,7 @@ class BoundedSourceSplitTest {
   @Test
   void aSourceThatYieldsFewerRecordsWhenReadAgainFailsTheRetrySayingWhy() throws Exception {
     BoundedSourceSplit split =
-        new BoundedSourceSplit(new ShrinkingSource(3_000, 1_000), VarLongCoder.of(), "Read", context);
+        new BoundedSourceSplit(FlakyRangeSource.yieldingFewerWhenReadAgain(3_000, 1_000), VarLongCoder.of(), "Read", context);
     feedChunk(split, 0);
     feedFailingChunk(split, 2_000);
 
@@ -240,63 +236,5 @@ class BoundedSourceSplitTest {
     assertTrue(String.valueOf(failure.getMessage()).contains("yielded 1000 records where 1600 had gone on before"),
         failure.getMessage());
     assertTrue(failure.getMessage().contains("--maxTaskRetries=0"), failure.getMessage());
-  }
-
-  /** 0 to first-1 when first read, 0 to later-1 on each later read: a source that is not deterministic. */
-  private static final class ShrinkingSource extends BoundedSource<Long> {
-    private final long first;
-    private final long later;
-    private final AtomicInteger opens = new AtomicInteger();
-
-    ShrinkingSource(long first, long later) {
-      this.first = first;
-      this.later = later;
-    }
-
-    @Override
-    public List<? extends BoundedSource<Long>> split(long desiredBundleSizeBytes, PipelineOptions options) {
-      return List.of(this);
-    }
-
-    @Override
-    public long getEstimatedSizeBytes(PipelineOptions options) {
-      return first * 8;
-    }
-
-    @Override
-    public Coder<Long> getOutputCoder() {
-      return VarLongCoder.of();
-    }
-
-    @Override
-    public BoundedReader<Long> createReader(PipelineOptions options) {
-      long records = opens.getAndIncrement() == 0 ? first : later;
-      return new BoundedReader<>() {
-        private long current = -1;
-
-        @Override
-        public boolean start() {
-          return advance();
-        }
-
-        @Override
-        public boolean advance() {
-          return ++current < records;
-        }
-
-        @Override
-        public Long getCurrent() {
-          return current;
-        }
-
-        @Override
-        public void close() {}
-
-        @Override
-        public BoundedSource<Long> getCurrentSource() {
-          return ShrinkingSource.this;
-        }
-      };
-    }
   }
 }

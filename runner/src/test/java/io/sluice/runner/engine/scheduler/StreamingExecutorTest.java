@@ -329,39 +329,40 @@ class StreamingExecutorTest {
 
   @Test
   void aReadThatFailsBeforeHandingAnythingOnStartsItsSplitAgain() throws Exception {
-    AtomicInteger failuresLeft = new AtomicInteger(2);
     List<Integer> retriedAttempts = new CopyOnWriteArrayList<>();
-    Topology topology = new Topology();
-    int source = topology.add(new SourceOperator("source", List.of(failingSplit(range(0, 100), 1, failuresLeft),
-        new ListSplit(range(100, 200), 10, 1)), 2, ExecutionResources.cpus(1),
-        new RetriesTasks.Retries(2, (operator, attempt, error) -> retriedAttempts.add(attempt))));
     CollectingSink sink = new CollectingSink("sink");
-    topology.connect(source, 0, topology.add(sink));
-
-    StreamingExecutor executor = newExecutor(topology, config(2, new ConcurrencyCapPolicy()));
-    awaitSuccess(executor);
+    OperatorStats stats = readWithRetries(List.of(failingSplit(range(0, 100), 1, new AtomicInteger(2)),
+        new ListSplit(range(100, 200), 10, 1)), 2, 2, retriedAttempts, sink);
 
     assertEquals(range(0, 200), sorted(elements(sink)), "every element once");
     assertEquals(List.of(1, 2), retriedAttempts);
-    assertEquals(2, executor.operatorStats().get(source).tasksRetried());
+    assertEquals(2, stats.tasksRetried());
+  }
+
+  /** Reads the splits, {@code parallelism} at once, with retries, into {@code sink}; returns the read's stats. */
+  private OperatorStats readWithRetries(List<SplitReader> splits, int parallelism, int maxRetries,
+      List<Integer> retriedAttempts, CollectingSink sink) throws Exception {
+    Topology topology = new Topology();
+    int source = topology.add(new SourceOperator("source", splits, parallelism, ExecutionResources.cpus(1),
+        new RetriesTasks.Retries(maxRetries, (operator, attempt, error) -> retriedAttempts.add(attempt))));
+    topology.connect(source, 0, topology.add(sink));
+    StreamingExecutor executor = newExecutor(topology, config(2, new ConcurrencyCapPolicy()));
+    awaitSuccess(executor);
+    return executor.operatorStats().get(source);
   }
 
   @Test
   void aReadThatFailsAfterHandingChunksOnGoesOnFromTheChunkThatFailed() throws Exception {
-    // One task reads chunk after chunk: those it finished before the failure go on once, as do the rest.
+    // One task at a time, which goes on from chunk to chunk: those it finished before the failure go
+    // on once, as do the rest.
     List<Integer> retriedAttempts = new CopyOnWriteArrayList<>();
-    Topology topology = new Topology();
-    int source = topology.add(new SourceOperator("source", List.of(failingSplit(range(0, 100), 4, new AtomicInteger(1))),
-        1, ExecutionResources.cpus(1), new RetriesTasks.Retries(3, (operator, attempt, error) -> retriedAttempts.add(attempt))));
     CollectingSink sink = new CollectingSink("sink");
-    topology.connect(source, 0, topology.add(sink));
-
-    StreamingExecutor executor = newExecutor(topology, config(2, new ConcurrencyCapPolicy()));
-    awaitSuccess(executor);
+    OperatorStats stats = readWithRetries(List.of(failingSplit(range(0, 100), 4, new AtomicInteger(1))), 1, 3,
+        retriedAttempts, sink);
 
     assertEquals(range(0, 100), sorted(elements(sink)), "every element once");
     assertEquals(List.of(1), retriedAttempts);
-    assertEquals(1, executor.operatorStats().get(source).tasksRetried());
+    assertEquals(1, stats.tasksRetried());
   }
 
   @Test
