@@ -174,7 +174,7 @@ final class BoundedSourceSplit implements ElementFeed {
       }
       available = reader.advance();
     }
-    toSkip = recordsHandedOn;
+    toSkip = 0;
     return available;
   }
 
