@@ -196,11 +196,16 @@ class BoundedSourceSplitTest {
     assertTrue(split.restart());
     List<Long> afterRestart = feedChunk(split, 0);
     handedOn.addAll(afterRestart);
+    feedFailingChunk(split, 3_500); // a second failure, in a later chunk
+    assertTrue(split.restart());
+    List<Long> afterSecondRestart = feedChunk(split, 0);
+    handedOn.addAll(afterSecondRestart);
     while (!split.isDone()) {
       handedOn.addAll(feedChunk(split, 0));
     }
 
     assertEquals(1_600L, afterRestart.get(0), "the failed chunk's first record");
+    assertEquals(3_200L, afterSecondRestart.get(0), "the second failed chunk's first record");
     assertEquals(5_000, handedOn.size(), "nothing read twice");
     assertEquals(upTo(5_000), new HashSet<>(handedOn));
   }
