@@ -82,8 +82,9 @@ public interface SluicePipelineOptions extends PipelineOptions {
   @Description("Times a failed task of an element-wise stage (on tasks or on an actor pool) runs again before its "
       + "failure fails the run, as a Beam runner retries a failed bundle: for transient failures (a service that "
       + "timed out). The failed attempt's output is dropped and its DoFn instances torn down (an actor is replaced "
-      + "on the same devices); what it did outside the pipeline stays done. A read is retried only if it fails "
-      + "before any of its split was handed on (a failed open, say); shuffles and stateful steps are not. Default 0.")
+      + "on the same devices); what it did outside the pipeline stays done. A read goes on from the chunk that "
+      + "failed, its new reader passing over the records already handed on (the source must yield the same records "
+      + "in the same order each time); shuffles and stateful steps are not retried. Default 0.")
   @Default.Integer(0)
   int getMaxTaskRetries();
 

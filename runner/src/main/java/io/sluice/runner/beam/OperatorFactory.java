@@ -66,8 +66,8 @@ public final class OperatorFactory {
 
   /**
    * @param limits the run's resources, which bound actor pools that do not set their own size
-   * @param retries how often a failed task runs again: of an element-wise stage, or of a read
-   *     before any of its split was handed on
+   * @param retries how often a failed task runs again: of an element-wise stage, or of a read (from
+   *     the chunk that failed)
    */
   public OperatorFactory(PipelineOptions options, RunMetrics metrics, int parallelism, BlockSize blockSize,
       ExecutionResources limits, RetriesTasks.Retries retries) {
