@@ -57,11 +57,12 @@ final class BoundedSourceSplit implements ElementFeed {
   private boolean done;
   /** The last chunk ended on its time limit: records here are slow to process, worth sharing. */
   private boolean lastChunkTimedOut;
-  /** Records read by the chunks fed so far, and by those whose output went on. */
+  /**
+   * Records read by the chunks fed so far, and by those whose output went on: a new reader, after a
+   * failed chunk, passes over the latter first.
+   */
   private long recordsRead;
   private long recordsHandedOn;
-  /** Records a new reader passes over first: those that went on before a failed chunk. */
-  private long toSkip;
 
   BoundedSourceSplit(BoundedSource<?> source, Coder<?> coder, String transform, OperatorContext context) {
     this.context = context;
@@ -162,19 +163,18 @@ final class BoundedSourceSplit implements ElementFeed {
   }
 
   /**
-   * Passes over the records that went on before a failed chunk, on a new reader that has just
-   * started; returns whether a record is available after them.
+   * Passes over the records that went on before a failed chunk (none on a first reader), on a new
+   * reader that has just started; returns whether a record is available after them.
    */
   private boolean skipHandedOn(boolean available) throws IOException {
-    for (long skipped = 0; skipped < toSkip; skipped++) {
+    for (long skipped = 0; skipped < recordsHandedOn; skipped++) {
       if (!available) {
         throw new IllegalStateException("read again after a failure, the split yielded " + skipped + " records where "
-            + toSkip + " had gone on before: a read is retried only if its source yields the same records in the "
-            + "same order each time; run with --maxTaskRetries=0 to fail at once instead");
+            + recordsHandedOn + " had gone on before: a read is retried only if its source yields the same records "
+            + "in the same order each time; run with --maxTaskRetries=0 to fail at once instead");
       }
       available = reader.advance();
     }
-    toSkip = 0;
     return available;
   }
 
@@ -231,7 +231,6 @@ final class BoundedSourceSplit implements ElementFeed {
     done = false;
     lastChunkTimedOut = false;
     recordsRead = recordsHandedOn;
-    toSkip = recordsHandedOn;
     if (failed != null) {
       try {
         failed.close();
