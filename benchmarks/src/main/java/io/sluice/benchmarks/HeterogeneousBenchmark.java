@@ -38,6 +38,12 @@ public final class HeterogeneousBenchmark {
       }
       return new Case(Integer.parseInt(parts[0]), Long.parseLong(parts[1]));
     }
+
+    /** As {@code --cases} writes it: 2x16. */
+    @Override
+    public String toString() {
+      return gpus + "x" + gpuMillis;
+    }
   }
 
   public static void main(String[] argv) throws Exception {
@@ -85,8 +91,8 @@ public final class HeterogeneousBenchmark {
       double limit = shape.physicalLimitSeconds(Runners.CORES);
       report.add(String.format("%nHeterogeneous: %,d items, %d us CPU each on %d cores, %d ms per batch of %d on %d GPU(s)",
           items, cpuMicros, Runners.CORES, gpuMillis, batchSize, gpus));
-      double gpuLimit = Math.ceil((double) items / batchSize) * gpuMillis / 1e3 / gpus;
-      report.add(String.format("physical limit max(CPU %.3f s, GPU %.3f s) = %.3f s", items * cpuMicros / 1e6 / Runners.CORES,
+      double gpuLimit = shape.gpuSeconds();
+      report.add(String.format("physical limit max(CPU %.3f s, GPU %.3f s) = %.3f s", shape.cpuSeconds(Runners.CORES),
           gpuLimit, limit));
       // Measured next to this device count's runs: how often the VM pauses a core drifts.
       double cpuFloor = SpinFloor.seconds(items, cpuMicros, Runners.CORES, HeterogeneousPipeline.SpinFn::spin);
@@ -108,15 +114,15 @@ public final class HeterogeneousBenchmark {
           // compiler CPU in a first run, 0.2-1.2 s in each of the next several).
           HeterogeneousPipeline.Shape warmUp =
               new HeterogeneousPipeline.Shape(Math.max(batchSize, items / 10), cpuMicros, gpuMillis, batchSize, gpus);
-          runOnce(runner, args, warmUp, "warm-up-" + runner + "-" + gpus);
+          runOnce(runner, args, warmUp, "warm-up-" + runner + "-" + benchCase);
           int fullSizeWarmUps = TimedRuns.warmUpUntilJitQuiet(
-              w -> runOnce(runner, args, shape, "full-size-warm-up-" + w + "-" + runner + "-" + gpus + "x" + gpuMillis),
+              w -> runOnce(runner, args, shape, "full-size-warm-up-" + w + "-" + runner + "-" + benchCase),
               MIN_FULL_SIZE_WARM_UPS, MAX_FULL_SIZE_WARM_UPS, QUIET_COMPILE_MILLIS);
           System.out.printf("%s: warmed up with %d full-size runs%n", runner, fullSizeWarmUps);
           Measurement best = null;
           List<Measurement> runs = new ArrayList<>();
           for (int r = 0; r < repeats; r++) {
-            runs.add(runOnce(runner, args, shape, runner + "-" + gpus + "x" + gpuMillis + "-" + r));
+            runs.add(runOnce(runner, args, shape, runner + "-" + benchCase + "-" + r));
           }
           runs.sort((a, b) -> Long.compare(a.nanos, b.nanos));
           best = runs.get(runs.size() / 2);

@@ -22,9 +22,17 @@ final class HeterogeneousPipeline {
   record Shape(long items, long cpuMicros, long gpuMillisPerBatch, int batchSize, int gpus) {
     /** max(CPU work / cores, GPU work / GPUs): no schedule can finish sooner. */
     double physicalLimitSeconds(int cores) {
-      double cpu = items * cpuMicros / 1e6 / cores;
-      double gpu = Math.ceil((double) items / batchSize) * gpuMillisPerBatch / 1e3 / gpus;
-      return Math.max(cpu, gpu);
+      return Math.max(cpuSeconds(cores), gpuSeconds());
+    }
+
+    /** The CPU stage's work spread over {@code cores}. */
+    double cpuSeconds(int cores) {
+      return items * cpuMicros / 1e6 / cores;
+    }
+
+    /** The GPU stage's batches spread over the GPUs. */
+    double gpuSeconds() {
+      return Math.ceil((double) items / batchSize) * gpuMillisPerBatch / 1e3 / gpus;
     }
   }
 
