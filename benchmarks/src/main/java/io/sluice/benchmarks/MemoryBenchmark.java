@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
 import org.apache.beam.sdk.options.PipelineOptions;
 
@@ -22,8 +23,12 @@ import org.apache.beam.sdk.options.PipelineOptions;
  * out of memory.
  *
  * <p>Usage: {@code MemoryBenchmark [--records=500000] [--consumeMicros=20] [--heap=512m]
- * [--largeHeap=8g] [--runners=loop,sluice,flink,direct] [--scale=10] [--timeoutSeconds=600]}. With
- * {@code --scale=K} SluiceRunner also runs K times the records at the same heap.
+ * [--largeHeap=8g] [--runners=loop,sluice,flink,direct] [--repeats=3] [--scale=10] [--timeoutSeconds=600]}.
+ * Each row's time is the median of {@code --repeats} timed runs in its JVM: one 20 s run swung by
+ * up to 3% here, with the JIT compiling 0.2-1.1 s of a runner's rarely called code (once per bundle
+ * or scheduling turn) in whichever run took those methods past the C2 thresholds. With {@code
+ * --scale=K} SluiceRunner also runs K times the records at the same heap, timed once: that row is
+ * there for its peak heap.
  */
 public final class MemoryBenchmark {
   private static final String IN_PROCESS = "--inProcess";
@@ -33,10 +38,10 @@ public final class MemoryBenchmark {
   /** A warm-up that compiled this little ends the warm-up (2% of a warm-up of 50,000 records). */
   private static final long QUIET_COMPILE_MILLIS = 50;
 
-  private record Config(String runner, String heap, long records) {}
+  private record Config(String runner, String heap, long records, int repeats) {}
 
   private record Outcome(Config config, String status, double seconds, long peakAfterGcBytes, long peakLiveBytes,
-      long compileMillis) {}
+      long compileMillis, String runs) {}
 
   public static void main(String[] argv) throws Exception {
     Arguments args = Arguments.parse(argv);
@@ -46,12 +51,12 @@ public final class MemoryBenchmark {
     }
     List<Config> configs = new ArrayList<>();
     for (String runner : args.runners) {
-      configs.add(new Config(runner, args.heap, args.records));
+      configs.add(new Config(runner, args.heap, args.records, args.repeats));
     }
     if (args.runners.contains("sluice")) {
-      configs.add(new Config("sluice", args.largeHeap, args.records));
+      configs.add(new Config("sluice", args.largeHeap, args.records, args.repeats));
       if (args.scale > 1) {
-        configs.add(new Config("sluice", args.heap, args.records * args.scale));
+        configs.add(new Config("sluice", args.heap, args.records * args.scale, 1));
       }
     }
     List<Outcome> outcomes = new ArrayList<>();
@@ -77,11 +82,17 @@ public final class MemoryBenchmark {
           ifFinished(o, o.seconds / scaledFloor), o.peakAfterGcBytes / (double) (1 << 20),
           o.peakLiveBytes / (double) (1 << 20), o.compileMillis, o.status);
     }
-    System.out.println("x limit = wall time / (consumer work / cores). x floor = wall time / what the consumer's "
+    for (Outcome o : outcomes) {
+      if (o.runs != null) {
+        System.out.printf("%s -Xmx%s, %,d records, each timed run (s / JIT ms): %s%n", o.config.runner, o.config.heap,
+            o.config.records, o.runs);
+      }
+    }
+    System.out.println("wall s = the median of the row's timed runs. x limit = wall time / (consumer work / cores). x floor = wall time / what the consumer's "
         + "spins took alone (scaled to the row's records; see SpinFloor). After GC = largest heap occupancy right after "
-        + "any collection in the timed run (with G1 it includes old-generation garbage not yet reclaimed). Live = "
+        + "any collection in the timed runs (with G1 it includes old-generation garbage not yet reclaimed). Live = "
         + "largest heap surviving a full collection forced every 250 ms in a second, untimed run of the same size. "
-        + "JIT ms = time the JIT compilers spent during the timed run, on the same cores. Each row ran in its own JVM "
+        + "JIT ms = time the JIT compilers spent during the median run, on the same cores. Each row ran in its own JVM "
         + "with -Xmx as listed, after warm-ups on a tenth of the records until one kept the JIT compiling for at most "
         + QUIET_COMPILE_MILLIS + " ms (" + MIN_WARM_UPS + " to " + MAX_WARM_UPS + " runs).");
   }
@@ -106,7 +117,8 @@ public final class MemoryBenchmark {
       }
     }
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), MemoryBenchmark.class.getName(), IN_PROCESS,
-        "--runner=" + config.runner, "--records=" + config.records, "--consumeMicros=" + args.consumeMicros));
+        "--runner=" + config.runner, "--records=" + config.records, "--consumeMicros=" + args.consumeMicros,
+        "--repeats=" + config.repeats));
     command.addAll(args.pipelineArgs);
     System.out.println("running " + config.runner + " with -Xmx" + config.heap + ", " + config.records + " records");
     Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -130,7 +142,7 @@ public final class MemoryBenchmark {
         if (line.startsWith(RESULT)) {
           String[] f = line.substring(RESULT.length()).split(" ");
           outcome = new Outcome(config, f[0], Long.parseLong(f[1]) / 1e9, Long.parseLong(f[2]), Long.parseLong(f[3]),
-              Long.parseLong(f[4]));
+              Long.parseLong(f[4]), f.length > 5 ? f[5].replace(",", ", ") : null);
         } else if (!line.contains(" WARN ") && !line.startsWith("\tat ")) {
           outOfMemory |= line.contains("OutOfMemoryError");
           System.out.println("  [" + config.runner + " -Xmx" + config.heap + "] " + line);
@@ -142,7 +154,7 @@ public final class MemoryBenchmark {
       String status = outOfMemory ? "OutOfMemoryError (JVM exited with " + exit + ")"
           : exit == 137 || exit == 9 ? "TIMEOUT (killed after " + args.timeoutSeconds + " s)"
           : "FAILED (JVM exited with " + exit + ")";
-      outcome = new Outcome(config, status, -1, 0, 0, 0);
+      outcome = new Outcome(config, status, -1, 0, 0, 0, null);
     }
     return outcome;
   }
@@ -161,22 +173,31 @@ public final class MemoryBenchmark {
       }, MIN_WARM_UPS, MAX_WARM_UPS, QUIET_COMPILE_MILLIS);
       System.out.println("warmed up with " + runs + " runs of " + warmUp.records() + " records");
       MemoryPipeline.Shape shape = args.shape(args.records);
-      long nanos;
-      long afterGc;
-      long compiled;
-      try (HeapWatch heap = new HeapWatch()) {
-        long compiledBefore = TimedRuns.compileMillis();
-        nanos = runOnce(args, shape, cores, "timed");
-        compiled = TimedRuns.compileMillis() - compiledBefore;
-        afterGc = heap.peakAfterGcBytes();
+      long[] nanos = new long[args.repeats];
+      long[] compiled = new long[args.repeats];
+      long afterGc = 0;
+      for (int r = 0; r < args.repeats; r++) {
+        try (HeapWatch heap = new HeapWatch()) {
+          long compiledBefore = TimedRuns.compileMillis();
+          nanos[r] = runOnce(args, shape, cores, "timed-" + r);
+          compiled[r] = TimedRuns.compileMillis() - compiledBefore;
+          afterGc = Math.max(afterGc, heap.peakAfterGcBytes());
+        }
+        System.out.printf("timed run %d of %d: %.3f s, JIT compiled for %d ms%n", r + 1, args.repeats,
+            TimedRuns.seconds(nanos[r]), compiled[r]);
       }
+      int median = medianIndex(nanos);
       // Untimed: the same run again, with a full collection forced every 250 ms to see what lives.
       long live;
       try (HeapWatch heap = new HeapWatch(250)) {
         runOnce(args, shape, cores, "probed");
         live = heap.peakLiveBytes();
       }
-      System.out.println(RESULT + "OK " + nanos + " " + afterGc + " " + live + " " + compiled);
+      StringJoiner timedRuns = new StringJoiner(",");
+      for (int r = 0; r < args.repeats; r++) {
+        timedRuns.add(String.format("%.3f/%d", TimedRuns.seconds(nanos[r]), compiled[r]));
+      }
+      System.out.println(RESULT + "OK " + nanos[median] + " " + afterGc + " " + live + " " + compiled[median] + " " + timedRuns);
     } catch (Throwable t) {
       for (Throwable c = t; c != null; c = c.getCause()) {
         if (c instanceof OutOfMemoryError) {
@@ -188,6 +209,17 @@ public final class MemoryBenchmark {
       System.out.println(RESULT + "FAILED:" + t.getClass().getSimpleName() + " 0 0 0 0");
     }
     System.exit(0);
+  }
+
+  /** Which of the runs took the median time (the upper one of an even count, as TimedRuns.median). */
+  private static int medianIndex(long[] nanos) {
+    long median = TimedRuns.median(nanos);
+    for (int i = 0; i < nanos.length; i++) {
+      if (nanos[i] == median) {
+        return i;
+      }
+    }
+    throw new AssertionError("the median is one of the values");
   }
 
   private static long runOnce(Arguments args, MemoryPipeline.Shape shape, int cores, String runId)
@@ -223,6 +255,7 @@ public final class MemoryBenchmark {
     List<String> runners = List.of("loop", "sluice", "flink", "direct");
     String runner;
     int scale = 1;
+    int repeats = 3;
     long timeoutSeconds = 600;
     List<String> pipelineArgs = new ArrayList<>();
 
@@ -250,6 +283,11 @@ public final class MemoryBenchmark {
           a.runner = value;
         } else if (arg.startsWith("--scale=")) {
           a.scale = Integer.parseInt(value);
+        } else if (arg.startsWith("--repeats=")) {
+          a.repeats = Integer.parseInt(value);
+          if (a.repeats < 1) {
+            throw new IllegalArgumentException("--repeats must be at least 1, got " + value);
+          }
         } else if (arg.startsWith("--timeoutSeconds=")) {
           a.timeoutSeconds = Long.parseLong(value);
         } else {
