@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
@@ -88,10 +89,11 @@ public final class MemoryBenchmark {
             o.config.records, o.runs);
       }
     }
-    System.out.println("wall s = the median of the row's timed runs. x limit = wall time / (consumer work / cores). x floor = wall time / what the consumer's "
-        + "spins took alone (scaled to the row's records; see SpinFloor). After GC = largest heap occupancy right after "
-        + "any collection in the timed runs (with G1 it includes old-generation garbage not yet reclaimed). Live = "
-        + "largest heap surviving a full collection forced every 250 ms in a second, untimed run of the same size. "
+    System.out.println("wall s = the median of the row's timed runs. x limit = wall time / (consumer work / "
+        + "cores). x floor = wall time / what the consumer's spins took alone (scaled to the row's records; see "
+        + "SpinFloor). After GC = largest heap occupancy right after any collection in the timed runs (with G1 it "
+        + "includes old-generation garbage not yet reclaimed). Live = largest heap surviving a full collection forced "
+        + "every 250 ms in a further, untimed run of the same size. "
         + "JIT ms = time the JIT compilers spent during the median run, on the same cores. Each row ran in its own JVM "
         + "with -Xmx as listed, after warm-ups on a tenth of the records until one kept the JIT compiling for at most "
         + QUIET_COMPILE_MILLIS + " ms (" + MIN_WARM_UPS + " to " + MAX_WARM_UPS + " runs).");
@@ -195,9 +197,10 @@ public final class MemoryBenchmark {
       }
       StringJoiner timedRuns = new StringJoiner(",");
       for (int r = 0; r < args.repeats; r++) {
-        timedRuns.add(String.format("%.3f/%d", TimedRuns.seconds(nanos[r]), compiled[r]));
+        timedRuns.add(String.format(Locale.ROOT, "%.3f/%d", TimedRuns.seconds(nanos[r]), compiled[r]));
       }
-      System.out.println(RESULT + "OK " + nanos[median] + " " + afterGc + " " + live + " " + compiled[median] + " " + timedRuns);
+      System.out.println(
+          RESULT + "OK " + nanos[median] + " " + afterGc + " " + live + " " + compiled[median] + " " + timedRuns);
     } catch (Throwable t) {
       for (Throwable c = t; c != null; c = c.getCause()) {
         if (c instanceof OutOfMemoryError) {
