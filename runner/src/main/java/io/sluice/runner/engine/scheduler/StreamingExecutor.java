@@ -7,7 +7,6 @@ import io.sluice.runner.engine.backpressure.ResourceUsage;
 import io.sluice.runner.engine.block.Block;
 import io.sluice.runner.engine.block.ByteSizes;
 import io.sluice.runner.engine.operator.HoldsResources;
-import io.sluice.runner.engine.operator.MeasuresRowCost;
 import io.sluice.runner.engine.operator.PhysicalOperator;
 import io.sluice.runner.engine.operator.ContinuesTasks;
 import io.sluice.runner.engine.operator.RequestsTurns;
@@ -20,13 +19,10 @@ import io.sluice.runner.engine.resource.ExecutionResources;
 import io.sluice.runner.engine.resource.GpuShares;
 import io.sluice.runner.engine.resource.MemoryAllocator;
 import io.sluice.runner.engine.resource.ResourceGrants;
-import io.sluice.runner.engine.spill.BlockCodec;
 import io.sluice.runner.engine.spill.SpillStore;
 import io.sluice.runner.engine.spill.SpillWrite;
 import io.sluice.runner.engine.spill.SpilledBlock;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -42,7 +38,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import java.util.function.ToLongFunction;
 
 /**
  * Runs a {@link Topology}: one scheduling thread owns every operator's state and the queues between
@@ -75,7 +70,7 @@ public final class StreamingExecutor implements ResourceUsage {
 
   private final Topology topology;
   private final ExecutorConfig config;
-  private final List<OpState> ops = new ArrayList<>();
+  private final List<OperatorState> ops = new ArrayList<>();
   private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
   private final CompletableFuture<Void> done = new CompletableFuture<>();
   private final ExecutorService workers;
@@ -86,12 +81,12 @@ public final class StreamingExecutor implements ResourceUsage {
   private final LongSupplier clock;
   private final DeviceAllocator devices;
   /** Operators whose workers hold resources while they live, resized every turn. */
-  private final List<OpState> holders = new ArrayList<>();
+  private final List<OperatorState> holders = new ArrayList<>();
   /** The one task running beside the CPU budget, if any (see {@link #riderWaitingForCpus}). */
   private Task riderTask;
-  private OpState riderOp;
+  private OperatorState riderOp;
   /** Operators whose tasks can go on past a piece of work (see {@link ContinuesTasks}). */
-  private final List<OpState> continuers = new ArrayList<>();
+  private final List<OperatorState> continuers = new ArrayList<>();
   private final SpillStore spills;
   /** Bytes of blocks whose spill write is still running: still in memory, but on their way out. */
   private long spillsInFlightBytes;
@@ -120,7 +115,7 @@ public final class StreamingExecutor implements ResourceUsage {
     this.progressReporter = new ProgressReporter(
         watch.nanoClock(), config.progressWatch().intervalNanos(), config.progressWatch().listener());
     for (int i = 0; i < topology.size(); i++) {
-      OpState state = new OpState(i, topology.operator(i), topology.inputCodec(i));
+      OperatorState state = new OperatorState(i, topology.operator(i), topology.inputCodec(i), this::grantsFor);
       ops.add(state);
       if (state.op instanceof HoldsResources) {
         holders.add(state);
@@ -133,8 +128,8 @@ public final class StreamingExecutor implements ResourceUsage {
       }
     }
     for (Topology.Edge edge : topology.edges()) {
-      OpState producer = ops.get(edge.producer());
-      OpState consumer = ops.get(edge.consumer());
+      OperatorState producer = ops.get(edge.producer());
+      OperatorState consumer = ops.get(edge.consumer());
       producer.consumersOf(edge.port()).add(consumer);
       producer.downstream.add(consumer);
       if (!producer.distinctDownstream.contains(consumer)) {
@@ -168,7 +163,7 @@ public final class StreamingExecutor implements ResourceUsage {
   /** Per-operator statistics, in topological order; final once the run has completed. */
   public List<OperatorStats> operatorStats() {
     List<OperatorStats> stats = new ArrayList<>(ops.size());
-    for (OpState state : ops) {
+    for (OperatorState state : ops) {
       stats.add(state.stats);
     }
     return stats;
@@ -257,7 +252,7 @@ public final class StreamingExecutor implements ResourceUsage {
   }
 
   private void complete(Completion completion) {
-    OpState state = completion.op;
+    OperatorState state = completion.op;
     if (completion.task instanceof SpillWrite write) {
       spillWritten(state, write, completion.error);
       return;
@@ -298,7 +293,7 @@ public final class StreamingExecutor implements ResourceUsage {
 
   private void spillIfOver(long budget, MemoryPool pool) {
     long queued = -pool.of(spillsInFlightBytes, spillsInFlightOffHeapBytes);
-    for (OpState state : ops) {
+    for (OperatorState state : ops) {
       queued += state.queued(pool);
     }
     if (queued <= budget) {
@@ -306,8 +301,8 @@ public final class StreamingExecutor implements ResourceUsage {
     }
     long target = budget / 4 * 3;
     while (queued > target) {
-      OpState largest = null;
-      for (OpState state : ops) {
+      OperatorState largest = null;
+      for (OperatorState state : ops) {
         if (state.inputCodec != null && state.queued(pool) > 0
             && (largest == null || state.queued(pool) > largest.queued(pool))) {
           largest = state;
@@ -327,18 +322,7 @@ public final class StreamingExecutor implements ResourceUsage {
     }
   }
 
-  /** Where a block's bytes live, each with a budget of its own. */
-  enum MemoryPool {
-    HEAP,
-    OFF_HEAP;
-
-    /** This pool's part of {@code bytes}, of which {@code offHeapBytes} are off the heap. */
-    long of(long bytes, long offHeapBytes) {
-      return this == HEAP ? bytes - offHeapBytes : offHeapBytes;
-    }
-  }
-
-  private void submitSpill(OpState state, SpilledBlock spilling) {
+  private void submitSpill(OperatorState state, SpilledBlock spilling) {
     runOnWorker(state, new SpillWrite(spilling));
   }
 
@@ -346,7 +330,7 @@ public final class StreamingExecutor implements ResourceUsage {
    * A spill write finished: if the block still waits in the queue and is on disk, its bytes leave
    * the queue's count. A failed write leaves the block in memory; the run goes on.
    */
-  private void spillWritten(OpState state, SpillWrite write, Throwable error) {
+  private void spillWritten(OperatorState state, SpillWrite write, Throwable error) {
     SpilledBlock block = write.block();
     spillsInFlightBytes -= block.bytes();
     spillsInFlightOffHeapBytes -= block.offHeapBytes();
@@ -376,7 +360,7 @@ public final class StreamingExecutor implements ResourceUsage {
     updateGpuShares();
     long now = clock.getAsLong();
     boolean changed = false;
-    for (OpState state : holders) {
+    for (OperatorState state : holders) {
       if (!state.finished) {
         HoldsResources holder = (HoldsResources) state.op;
         boolean wantedElsewhere =
@@ -393,15 +377,15 @@ public final class StreamingExecutor implements ResourceUsage {
 
   /** Splits the GPUs among the GPU actor pools by their measured GPU time per row. */
   private void updateGpuShares() {
-    List<GpuShares.Demand<OpState>> demands = new ArrayList<>();
-    for (OpState state : holders) {
+    List<GpuShares.Demand<OperatorState>> demands = new ArrayList<>();
+    for (OperatorState state : holders) {
       HoldsResources holder = (HoldsResources) state.op;
       if (!state.finished && holder.workerResources().gpus() > 0) {
         demands.add(new GpuShares.Demand<>(state, holder.workerResources().gpus(), holder.nanosPerRow()));
       }
     }
-    Map<OpState, Double> shares = GpuShares.split(config.limits().gpus(), demands);
-    for (GpuShares.Demand<OpState> demand : demands) {
+    Map<OperatorState, Double> shares = GpuShares.split(config.limits().gpus(), demands);
+    for (GpuShares.Demand<OperatorState> demand : demands) {
       demand.operator().gpuShare = shares.get(demand.operator());
     }
   }
@@ -409,7 +393,7 @@ public final class StreamingExecutor implements ResourceUsage {
   /** Moves blocks and end-of-input signals downstream; returns whether anything moved. */
   private boolean pump() {
     boolean progressed = false;
-    for (OpState state : ops) {
+    for (OperatorState state : ops) {
       if (!state.finished) {
         progressed |= fromOperator(state, () -> pump(state));
       }
@@ -417,7 +401,7 @@ public final class StreamingExecutor implements ResourceUsage {
     return progressed;
   }
 
-  private boolean pump(OpState state) {
+  private boolean pump(OperatorState state) {
     boolean progressed = drainOutputs(state);
     PhysicalOperator op = state.op;
     while (!state.inputQueue.isEmpty() && op.needsInput()) {
@@ -435,10 +419,10 @@ public final class StreamingExecutor implements ResourceUsage {
     if (state.inputFinished && state.running == 0 && op.isFinished()) {
       drainOutputs(state);
       state.finished = true;
-      for (OpState consumer : state.downstreamEdges()) {
+      for (OperatorState consumer : state.downstreamEdges()) {
         consumer.openUpstreamEdges--;
       }
-      for (OpState dependent : state.dependents) {
+      for (OperatorState dependent : state.dependents) {
         dependent.pendingPrerequisites--;
       }
       progressed = true;
@@ -446,7 +430,7 @@ public final class StreamingExecutor implements ResourceUsage {
     return progressed;
   }
 
-  private boolean drainOutputs(OpState state) {
+  private boolean drainOutputs(OperatorState state) {
     boolean progressed = false;
     OutputBlock output;
     while ((output = state.op.pollOutput()) != null) {
@@ -459,7 +443,7 @@ public final class StreamingExecutor implements ResourceUsage {
           stopEarly(state, output.port());
         }
       }
-      for (OpState consumer : state.consumersOf(output.port())) {
+      for (OperatorState consumer : state.consumersOf(output.port())) {
         consumer.enqueue(output.block());
       }
       progressed = true;
@@ -473,12 +457,12 @@ public final class StreamingExecutor implements ResourceUsage {
    * early, and the input queued for them is dropped. An operator that also feeds something still
    * running (another branch, a side input) goes on.
    */
-  private void stopEarly(OpState limited, int port) {
-    Set<OpState> stopped = new HashSet<>();
+  private void stopEarly(OperatorState limited, int port) {
+    Set<OperatorState> stopped = new HashSet<>();
     // Operators are in topological order: walking back from the limited one, each operator's
     // consumers have all been decided before it is.
     for (int id = limited.id; id >= 0; id--) {
-      OpState state = ops.get(id);
+      OperatorState state = ops.get(id);
       boolean unwanted = state == limited
           ? limited.feedsOnly(port)
           : !state.distinctDownstream.isEmpty() && stopped.containsAll(state.distinctDownstream);
@@ -500,9 +484,9 @@ public final class StreamingExecutor implements ResourceUsage {
    * downstream first (see MemoryAllocator); the off-heap budget likewise.
    */
   private void updateMemoryBudgets() {
-    List<OpState> producers = new ArrayList<>();
+    List<OperatorState> producers = new ArrayList<>();
     for (int i = ops.size() - 1; i >= 0; i--) {
-      OpState state = ops.get(i);
+      OperatorState state = ops.get(i);
       if (!state.finished && !state.distinctDownstream.isEmpty()) {
         producers.add(state);
       }
@@ -526,8 +510,8 @@ public final class StreamingExecutor implements ResourceUsage {
     updateMemoryBudgets();
     boolean dispatched = false;
     while (true) {
-      OpState best = null;
-      for (OpState state : ops) {
+      OperatorState best = null;
+      for (OperatorState state : ops) {
         if (isRunnable(state) && policiesAllow(state) && ranksBefore(state, best)) {
           best = state;
         }
@@ -563,9 +547,9 @@ public final class StreamingExecutor implements ResourceUsage {
    *       started only once they ran dry, and they idled while it ran.
    * </ul>
    */
-  private OpState riderWaitingForCpus() {
-    OpState best = null;
-    for (OpState state : ops) {
+  private OperatorState riderWaitingForCpus() {
+    OperatorState best = null;
+    for (OperatorState state : ops) {
       if ((hasShortTasks(state) || feedsACpuPoolRunningLow(state)) && isRunnable(state) && waitsOnlyForCpus(state)
           && ranksBefore(state, best)) {
         best = state;
@@ -575,8 +559,8 @@ public final class StreamingExecutor implements ResourceUsage {
   }
 
   /** Whether a working CPU actor pool it feeds has no more input queued than one of its tasks brings. */
-  private static boolean feedsACpuPoolRunningLow(OpState feeder) {
-    for (OpState consumer : feeder.distinctDownstream) {
+  private static boolean feedsACpuPoolRunningLow(OperatorState feeder) {
+    for (OperatorState consumer : feeder.distinctDownstream) {
       if (consumer.op instanceof HoldsResources pool && pool.workerResources().gpus() == 0
           && pool.workerResources().cpus() > 0 && consumer.running > 0
           && consumer.queuedBytes <= feeder.expectedTaskOutputBytes()) {
@@ -586,7 +570,7 @@ public final class StreamingExecutor implements ResourceUsage {
     return false;
   }
 
-  private static boolean hasShortTasks(OpState state) {
+  private static boolean hasShortTasks(OperatorState state) {
     long tasks = state.stats.tasks();
     return tasks >= RIDE_ALONG_MIN_TASKS && state.stats.taskNanos() / tasks <= RIDE_ALONG_MAX_MEAN_TASK_NANOS;
   }
@@ -594,7 +578,7 @@ public final class StreamingExecutor implements ResourceUsage {
   /** Takes in what continuing tasks finished since the last turn; returns whether there was any. */
   private boolean collectFinishedPieces() {
     boolean collected = false;
-    for (OpState state : continuers) {
+    for (OperatorState state : continuers) {
       int pieces = fromOperator(state, ((ContinuesTasks) state.op)::collectFinishedPieces);
       state.stats.continued(pieces);
       collected |= pieces > 0;
@@ -611,7 +595,7 @@ public final class StreamingExecutor implements ResourceUsage {
    */
   private void letTasksGoOn() {
     long now = clock.getAsLong();
-    for (OpState state : continuers) {
+    for (OperatorState state : continuers) {
       if (state.running == 0 || state.finished) {
         continue;
       }
@@ -620,10 +604,10 @@ public final class StreamingExecutor implements ResourceUsage {
     }
   }
 
-  private int tasksThatMayGoOn(OpState state, long now) {
+  private int tasksThatMayGoOn(OperatorState state, long now) {
     // One at a time, as dispatch starts tasks: each piece let go on adds its output to the queues.
     int mayGoOn = 0;
-    while (mayGoOn < state.running && configuredPoliciesAllow(new PiecesDone(state, mayGoOn + 1))) {
+    while (mayGoOn < state.running && configuredPoliciesAllow(new OperatorState.PiecesDone(state, mayGoOn + 1))) {
       mayGoOn++;
     }
     // A rider ends after its piece (one task fewer goes on), as does a task another operator waits for.
@@ -637,7 +621,7 @@ public final class StreamingExecutor implements ResourceUsage {
       return;
     }
     long now = clock.getAsLong();
-    for (OpState state : ops) {
+    for (OperatorState state : ops) {
       // Short tasks ride along (see riderWaitingForCpus): nobody need end a task for them.
       if (!hasShortTasks(state) && isRunnable(state) && waitsOnlyForCpus(state)) {
         if (state.waitingForCpusSinceNanos < 0) {
@@ -654,8 +638,8 @@ public final class StreamingExecutor implements ResourceUsage {
    * that running tasks hold, and would get what the holder frees: it ranks first (see {@link
    * #ranksBefore}).
    */
-  private boolean othersWaitForCpus(OpState holder, long now, long minWaitNanos) {
-    for (OpState state : ops) {
+  private boolean othersWaitForCpus(OperatorState holder, long now, long minWaitNanos) {
+    for (OperatorState state : ops) {
       if (state != holder && state.waitingForCpusSinceNanos >= 0 && ranksBefore(state, holder)
           && now - state.waitingForCpusSinceNanos >= minWaitNanos) {
         return true;
@@ -665,7 +649,7 @@ public final class StreamingExecutor implements ResourceUsage {
   }
 
   /** Whether the operator would start a task but for the CPUs running tasks hold. */
-  private boolean waitsOnlyForCpus(OpState state) {
+  private boolean waitsOnlyForCpus(OperatorState state) {
     if (resourceBudget.canStartTask(state)) {
       return false;
     }
@@ -676,7 +660,7 @@ public final class StreamingExecutor implements ResourceUsage {
   /** Liveness: with nothing running, let the most downstream runnable operator go. */
   private boolean dispatchDespiteBackpressure() {
     for (int i = ops.size() - 1; i >= 0; i--) {
-      OpState state = ops.get(i);
+      OperatorState state = ops.get(i);
       if (isRunnable(state) && submit(state)) {
         return true;
       }
@@ -684,12 +668,12 @@ public final class StreamingExecutor implements ResourceUsage {
     return false;
   }
 
-  private boolean isRunnable(OpState state) {
+  private boolean isRunnable(OperatorState state) {
     return !state.finished && state.pendingPrerequisites == 0 && fromOperator(state, state.op::hasTask);
   }
 
   /** Calls into an operator: what it throws is that operator's failure, named so. */
-  private static <T> T fromOperator(OpState state, Supplier<T> call) {
+  private static <T> T fromOperator(OperatorState state, Supplier<T> call) {
     try {
       return call.get();
     } catch (RuntimeException e) {
@@ -697,7 +681,7 @@ public final class StreamingExecutor implements ResourceUsage {
     }
   }
 
-  private static void inOperator(OpState state, Runnable call) {
+  private static void inOperator(OperatorState state, Runnable call) {
     fromOperator(state, () -> {
       call.run();
       return null;
@@ -719,7 +703,7 @@ public final class StreamingExecutor implements ResourceUsage {
     return runningTasks;
   }
 
-  private boolean policiesAllow(OpState state) {
+  private boolean policiesAllow(OperatorState state) {
     return resourceBudget.canStartTask(state) && configuredPoliciesAllow(state);
   }
 
@@ -732,7 +716,7 @@ public final class StreamingExecutor implements ResourceUsage {
     return true;
   }
 
-  private static boolean ranksBefore(OpState candidate, OpState best) {
+  private static boolean ranksBefore(OperatorState candidate, OperatorState best) {
     if (best == null) {
       return true;
     }
@@ -741,12 +725,12 @@ public final class StreamingExecutor implements ResourceUsage {
     return a < b || (a == b && candidate.id > best.id);
   }
 
-  private boolean submit(OpState state) {
+  private boolean submit(OperatorState state) {
     return submitTask(state) != null;
   }
 
   /** Starts the operator's next task; returns it, or null if it had none. */
-  private Task submitTask(OpState state) {
+  private Task submitTask(OperatorState state) {
     Task task = fromOperator(state, state.op::pollTask);
     if (task == null) {
       return null;
@@ -760,7 +744,7 @@ public final class StreamingExecutor implements ResourceUsage {
   }
 
   /** Runs {@code task} on a worker thread; its outcome comes back through the completion queue. */
-  private void runOnWorker(OpState state, Task task) {
+  private void runOnWorker(OperatorState state, Task task) {
     workers.execute(() -> {
       Throwable error = null;
       long started = System.nanoTime();
@@ -781,7 +765,7 @@ public final class StreamingExecutor implements ResourceUsage {
         failure = addError(failure, notStopped);
       }
     }
-    for (OpState state : ops) {
+    for (OperatorState state : ops) {
       // Blocks a failed or cancelled run leaves queued (none after a success) free what they hold off the heap.
       state.inputQueue.forEach(Block::release);
       state.inputQueue.clear();
@@ -824,7 +808,7 @@ public final class StreamingExecutor implements ResourceUsage {
    */
   private String progress() {
     StringBuilder out = new StringBuilder(String.format("progress after %.0f s:%n", wallNanos() / 1e9));
-    for (OpState state : ops) {
+    for (OperatorState state : ops) {
       BackpressurePolicy holding = state.finished || !isRunnable(state) ? null : holdingBack(state);
       out.append(String.format("  %-10s %s: %d running, %d tasks done, %d rows in, %d rows out%s%n",
           state.finished ? "[done]" : "[running]", state.op.name(), state.running, state.stats.tasks(),
@@ -836,7 +820,7 @@ public final class StreamingExecutor implements ResourceUsage {
   /** Each unfinished operator, and what it is waiting for. */
   private String describe() {
     StringBuilder out = new StringBuilder();
-    for (OpState state : ops) {
+    for (OperatorState state : ops) {
       if (!state.finished) {
         out.append(String.format("  %s: %s; %d running, %d blocks queued in, %d upstream edges open%n",
             state.op.name(), waitingFor(state), state.running, state.inputQueue.size(), state.openUpstreamEdges));
@@ -845,7 +829,7 @@ public final class StreamingExecutor implements ResourceUsage {
     return out.toString();
   }
 
-  private String waitingFor(OpState state) {
+  private String waitingFor(OperatorState state) {
     if (state.pendingPrerequisites > 0) {
       return "waits for " + state.pendingPrerequisites + " side input(s) to be materialised";
     }
@@ -857,7 +841,7 @@ public final class StreamingExecutor implements ResourceUsage {
   }
 
   /** The first policy that would not start the operator's next task now, or null if all would. */
-  private BackpressurePolicy holdingBack(OpState state) {
+  private BackpressurePolicy holdingBack(OperatorState state) {
     if (!resourceBudget.canStartTask(state)) {
       return resourceBudget;
     }
@@ -878,47 +862,13 @@ public final class StreamingExecutor implements ResourceUsage {
     };
   }
 
-  private record Completion(OpState op, Task task, Throwable error, long startedNanos, long nanos) {
-    static final Completion WAKE_UP = new Completion(null, null, null, 0, 0);
-  }
-
-  /** The executor's bookkeeping for one operator; touched only by the scheduling thread. */
-  private final class OpState implements OperatorLoad {
-    final int id;
-    final PhysicalOperator op;
-    final OperatorStats stats;
-    final ArrayDeque<Block> inputQueue = new ArrayDeque<>();
-    /** Encodes blocks queued for this operator when they must spill; null: never spilled. */
-    final BlockCodec inputCodec;
-    final List<List<OpState>> consumersByPort = new ArrayList<>();
-    final List<OpState> downstream = new ArrayList<>();
-    /** Each consumer once, for byte accounting: a consumer wired twice holds its queue once. */
-    final List<OpState> distinctDownstream = new ArrayList<>();
-    final List<OpState> dependents = new ArrayList<>();
-    /** Since when its next task has waited only for CPUs that running tasks hold; -1 while it does not. */
-    long waitingForCpusSinceNanos = -1;
-    /** Per limited output port, the rows still wanted (see Topology.limitOutput). */
-    final Map<Integer, Long> rowsWanted = new HashMap<>();
-    /** Bytes in its input queue, and the part of them off the heap. */
-    long queuedBytes;
-    long queuedOffHeapBytes;
-    long queuedRows;
-    int openUpstreamEdges;
-    int pendingPrerequisites;
-    int running;
-    boolean inputFinished;
-    boolean finished;
-    /** The most its outputs may hold, on the heap and off it (see updateMemoryBudgets). */
-    long memoryBudget = Long.MAX_VALUE;
-    long offHeapBudget = Long.MAX_VALUE;
-    /** GPUs its workers hold, and the most they may hold (see updateGpuShares). */
-    double heldGpus;
-    double gpuShare;
-    final ResourceGrants grants = new ResourceGrants() {
+  /** Grants from the run's resources to {@code state}'s workers, within its share of the GPUs. */
+  private ResourceGrants grantsFor(OperatorState state) {
+    return new ResourceGrants() {
       @Override
       public Grant tryAcquire(ExecutionResources resources) {
         if (!inUse.add(resources).fitsWithin(config.limits())
-            || (resources.gpus() > 0 && heldGpus + resources.gpus() > gpuShare + 1e-9)) {
+            || (resources.gpus() > 0 && state.heldGpus + resources.gpus() > state.gpuShare + 1e-9)) {
           return null;
         }
         List<Integer> deviceIds = devices.allocate(resources.gpus());
@@ -926,282 +876,20 @@ public final class StreamingExecutor implements ResourceUsage {
           return null;
         }
         inUse = inUse.add(resources);
-        heldGpus += resources.gpus();
+        state.heldGpus += resources.gpus();
         return new Grant(resources, deviceIds);
       }
 
       @Override
       public void release(Grant grant) {
         inUse = inUse.subtract(grant.resources());
-        heldGpus -= grant.resources().gpus();
+        state.heldGpus -= grant.resources().gpus();
         devices.release(grant.deviceIds(), grant.resources().gpus());
       }
     };
-
-    OpState(int id, PhysicalOperator op, BlockCodec inputCodec) {
-      this.id = id;
-      this.op = op;
-      this.inputCodec = inputCodec;
-      this.stats = new OperatorStats(op.name());
-    }
-
-    void enqueue(Block block) {
-      inputQueue.add(block);
-      queuedBytes += block.bytes();
-      queuedOffHeapBytes += block.offHeapBytes();
-      queuedRows += block.rows();
-      stats.queued(queuedBytes);
-    }
-
-    /** Its bytes leave the queue's count: taken from the queue, or written to disk. */
-    void dequeued(Block block) {
-      queuedBytes -= block.bytes();
-      queuedOffHeapBytes -= block.offHeapBytes();
-    }
-
-    /** Its rows leave the queue's count: taken from the queue (a block written to disk still waits). */
-    void taken(Block block) {
-      dequeued(block);
-      queuedRows -= block.rows();
-    }
-
-    /**
-     * How long its queued rows, and {@code moreRows} on their way, would take at its measured pace,
-     * with the workers it has; -1 if it does not measure its pace. Until it has done its first rows,
-     * anything queued counts as plenty: producers wait the few milliseconds until it knows its pace,
-     * rather than fill its queue meanwhile (a cheap read filled it before the first actor was up).
-     * One that waits for a side input holds no one back on this count: it may be waiting for those
-     * very producers.
-     */
-    long queuedWorkNanos(long moreRows) {
-      if (!(op instanceof MeasuresRowCost measured)) {
-        return -1;
-      }
-      double nanosPerRow = measured.nanosPerRow();
-      long rows = queuedRows + moreRows;
-      if (rows == 0 || nanosPerRow == 0) {
-        return 0;
-      }
-      if (Double.isNaN(nanosPerRow)) {
-        return pendingPrerequisites == 0 ? Long.MAX_VALUE : -1;
-      }
-      int workers = op instanceof HoldsResources pool ? pool.workers() : running;
-      return (long) Math.min(Long.MAX_VALUE, rows * nanosPerRow / Math.max(1, workers));
-    }
-
-    long queued(MemoryPool pool) {
-      return pool.of(queuedBytes, queuedOffHeapBytes);
-    }
-
-    /**
-     * Puts a stand-in for the in-memory block with bytes in {@code pool} nearest the tail of the
-     * queue (among the last to be consumed) in its place, to be written to disk; null if there is none.
-     */
-    SpilledBlock beginSpillOfLast(SpillStore store, MemoryPool pool) {
-      ArrayDeque<Block> after = new ArrayDeque<>();
-      try {
-        while (!inputQueue.isEmpty()) {
-          Block block = inputQueue.pollLast();
-          if (!(block instanceof SpilledBlock) && pool.of(block.bytes(), block.offHeapBytes()) > 0) {
-            SpilledBlock spilling = store.begin(block, inputCodec);
-            inputQueue.addLast(spilling);
-            return spilling;
-          }
-          after.addFirst(block);
-        }
-        return null;
-      } finally {
-        inputQueue.addAll(after);
-      }
-    }
-
-    /** Whether no output port but {@code port} has a consumer. */
-    boolean feedsOnly(int port) {
-      for (int other = 0; other < consumersByPort.size(); other++) {
-        if (other != port && !consumersByPort.get(other).isEmpty()) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    List<OpState> consumersOf(int port) {
-      while (consumersByPort.size() <= port) {
-        consumersByPort.add(new ArrayList<>());
-      }
-      return consumersByPort.get(port);
-    }
-
-    /** One entry per edge, so a consumer connected twice is released twice. */
-    List<OpState> downstreamEdges() {
-      return downstream;
-    }
-
-    @Override
-    public String name() {
-      return op.name();
-    }
-
-    @Override
-    public int runningTasks() {
-      return running;
-    }
-
-    @Override
-    public int maxConcurrency() {
-      return op.maxConcurrency();
-    }
-
-    @Override
-    public ExecutionResources taskResources() {
-      return op.taskResources();
-    }
-
-    @Override
-    public long expectedTaskOutputBytes() {
-      return perPiece(stats.bytesOut());
-    }
-
-    @Override
-    public long expectedTaskOffHeapBytes() {
-      return perPiece(stats.offHeapBytesOut());
-    }
-
-    @Override
-    public long memoryBudgetBytes() {
-      return memoryBudget;
-    }
-
-    @Override
-    public long offHeapBudgetBytes() {
-      return offHeapBudget;
-    }
-
-    @Override
-    public long downstreamQueuedBytes() {
-      return overConsumers(consumer -> consumer.queuedBytes);
-    }
-
-    @Override
-    public long downstreamQueuedOffHeapBytes() {
-      return overConsumers(consumer -> consumer.queuedOffHeapBytes);
-    }
-
-    @Override
-    public long downstreamQueuedWorkNanos() {
-      return downstreamQueuedWorkNanos(0);
-    }
-
-    /** {@link #downstreamQueuedWorkNanos()} once {@code moreRows} more have reached each consumer. */
-    long downstreamQueuedWorkNanos(long moreRows) {
-      if (distinctDownstream.isEmpty()) {
-        return 0;
-      }
-      long least = Long.MAX_VALUE;
-      for (OpState consumer : distinctDownstream) {
-        long work = consumer.queuedWorkNanos(moreRows);
-        if (work < 0) {
-          return 0;
-        }
-        least = Math.min(least, work);
-      }
-      return least;
-    }
-
-    @Override
-    public long meanTaskNanos() {
-      return perPiece(stats.taskNanos());
-    }
-
-    /** The output rows one of its tasks (or pieces of work) has produced on average so far. */
-    long expectedTaskOutputRows() {
-      return perPiece(stats.rowsOut());
-    }
-
-    /** {@code total} over the pieces of work done so far (see OperatorStats.pieces); 0 before any. */
-    private long perPiece(long total) {
-      long pieces = stats.pieces();
-      return pieces == 0 ? 0 : total / pieces;
-    }
-
-    private long overConsumers(ToLongFunction<OpState> queued) {
-      long total = 0;
-      for (OpState consumer : distinctDownstream) {
-        total += queued.applyAsLong(consumer);
-      }
-      return total;
-    }
   }
 
-  /**
-   * An operator as the policies will see it when {@code pieces} running tasks' current pieces of
-   * work are done: their output queued downstream (as much as a task's on average), and the last of
-   * them ended. Whether they allow that task to go on is whether they would then start one in its
-   * place.
-   */
-  private record PiecesDone(OpState op, int pieces) implements OperatorLoad {
-    @Override
-    public String name() {
-      return op.name();
-    }
-
-    @Override
-    public int runningTasks() {
-      return op.runningTasks() - 1;
-    }
-
-    @Override
-    public int maxConcurrency() {
-      return op.maxConcurrency();
-    }
-
-    @Override
-    public ExecutionResources taskResources() {
-      return op.taskResources();
-    }
-
-    @Override
-    public long downstreamQueuedBytes() {
-      return op.downstreamQueuedBytes() + pieces * op.expectedTaskOutputBytes();
-    }
-
-    @Override
-    public long downstreamQueuedOffHeapBytes() {
-      return op.downstreamQueuedOffHeapBytes() + pieces * op.expectedTaskOffHeapBytes();
-    }
-
-    @Override
-    public long expectedTaskOutputBytes() {
-      return op.expectedTaskOutputBytes();
-    }
-
-    @Override
-    public long expectedTaskOffHeapBytes() {
-      return op.expectedTaskOffHeapBytes();
-    }
-
-    @Override
-    public long memoryBudgetBytes() {
-      return op.memoryBudgetBytes();
-    }
-
-    @Override
-    public long offHeapBudgetBytes() {
-      return op.offHeapBudgetBytes();
-    }
-
-    /**
-     * A piece adds at least a row: before a read's first chunk has landed, a consumer still on its
-     * first rows counts as having enough, or both chunks read at the start would go on at once.
-     */
-    @Override
-    public long downstreamQueuedWorkNanos() {
-      return op.downstreamQueuedWorkNanos(pieces * Math.max(1, op.expectedTaskOutputRows()));
-    }
-
-    @Override
-    public long meanTaskNanos() {
-      return op.meanTaskNanos();
-    }
+  private record Completion(OperatorState op, Task task, Throwable error, long startedNanos, long nanos) {
+    static final Completion WAKE_UP = new Completion(null, null, null, 0, 0);
   }
 }
