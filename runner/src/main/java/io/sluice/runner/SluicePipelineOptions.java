@@ -58,8 +58,9 @@ public interface SluicePipelineOptions extends PipelineOptions {
 
   void setStallTimeoutSeconds(Integer seconds);
 
-  @Description("Seconds between progress reports (one line per operator: tasks, rows in and out) "
-      + "logged while a run lasts; 0 turns them off. Runs shorter than this print none.")
+  @Description("Seconds between progress reports logged while a run lasts (the CPUs and GPUs in use and "
+      + "the bytes queued against the memory budgets, then one line per operator: actors, tasks, rows in and "
+      + "out, rows per second, queued input); 0 turns them off. Runs shorter than this print none.")
   @Default.Integer(10)
   Integer getProgressIntervalSeconds();
 

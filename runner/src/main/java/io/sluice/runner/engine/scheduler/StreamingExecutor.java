@@ -806,15 +806,46 @@ public final class StreamingExecutor implements ResourceUsage {
    * One line per operator: done or running, tasks in flight, rows in and out so far, and the policy
    * holding back one that has work (as Ray's "[backpressured]").
    */
+  /**
+   * As Ray Data's progress bars: the run's resources in use against its limits and its queued bytes
+   * against the memory budgets, then per operator its tasks (and actors), rows, pace and queue, and
+   * the policy holding it back, if one does.
+   */
   private String progress() {
-    StringBuilder out = new StringBuilder(String.format("progress after %.0f s:%n", wallNanos() / 1e9));
+    double seconds = wallNanos() / 1e9;
+    ExecutionResources limits = config.limits();
+    long queuedHeap = 0;
+    long queuedOffHeap = 0;
+    for (OperatorState state : ops) {
+      queuedHeap += state.queued(MemoryPool.HEAP);
+      queuedOffHeap += state.queued(MemoryPool.OFF_HEAP);
+    }
+    String spilled = spills.spilledBlocks() == 0 ? ""
+        : "; " + spills.spilledBlocks() + " blocks (" + ByteSizes.format(spills.spilledBytes()) + ") spilled";
+    // A short task riding along (see riderWaitingForCpus) runs beside the CPU limit.
+    String rider = riderTask == null ? "" : " (one short task rides along beside the limit)";
+    StringBuilder out = new StringBuilder(String.format(
+        "progress after %.0f s: %s/%s CPUs%s, %s/%s GPUs in use; queued %s of a %s memory budget, %s of %s off the "
+            + "heap%s%n",
+        seconds, count(inUse.cpus()), count(limits.cpus()), rider, count(inUse.gpus()), count(limits.gpus()),
+        ByteSizes.format(queuedHeap), ByteSizes.format(limits.memoryBytes()), ByteSizes.format(queuedOffHeap),
+        ByteSizes.format(config.offHeapBytes()), spilled));
     for (OperatorState state : ops) {
       BackpressurePolicy holding = state.finished || !isRunnable(state) ? null : holdingBack(state);
-      out.append(String.format("  %-10s %s: %d running, %d tasks done, %d rows in, %d rows out%s%n",
-          state.finished ? "[done]" : "[running]", state.op.name(), state.running, state.stats.tasks(),
-          state.stats.rowsIn(), state.stats.rowsOut(), holding == null ? "" : "; held back by " + holding.name()));
+      String actors = !(state.op instanceof HoldsResources pool) ? ""
+          : pool.workers() == 1 ? "1 actor, " : pool.workers() + " actors, ";
+      out.append(String.format("  %-10s %s: %s%d running, %d tasks done, %d rows in, %d rows out (%.0f/s), "
+          + "input queue %s%s%n",
+          state.finished ? "[done]" : "[running]", state.op.name(), actors, state.running, state.stats.tasks(),
+          state.stats.rowsIn(), state.stats.rowsOut(), seconds > 0 ? state.stats.rowsOut() / seconds : 0,
+          ByteSizes.format(state.queuedBytes), holding == null ? "" : "; held back by " + holding.name()));
     }
     return out.toString();
+  }
+
+  /** A resource count as people write it: 2, 0.5. */
+  private static String count(double amount) {
+    return amount == Math.rint(amount) ? String.valueOf((long) amount) : String.valueOf(amount);
   }
 
   /** Each unfinished operator, and what it is waiting for. */

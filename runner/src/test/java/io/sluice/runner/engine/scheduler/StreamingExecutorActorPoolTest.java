@@ -155,6 +155,37 @@ class StreamingExecutorActorPoolTest {
   }
 
   @Test
+  void progressReportsShowTheResourcesInUseAndEachPoolsActors() throws Exception {
+    List<String> reports = new CopyOnWriteArrayList<>();
+    FakeActors actors = new FakeActors(20);
+    Topology topology = new Topology();
+    int source = topology.add(new SourceOperator("source", split(range(0, 200), 4, 10, 1), 2));
+    int pool = topology.add(new ActorPoolOperator("gpu-pool", actors, ActorPoolConfig.of(1, 2),
+        new ExecutionResources(0, 1, 0), Bundling.NONE, NO_DOWNSCALE_DELAY));
+    CollectingSink sink = new CollectingSink("sink");
+    int sinkId = topology.add(sink);
+    topology.connect(source, 0, pool);
+    topology.connect(pool, 0, sinkId);
+    ExecutorConfig reportEveryTurn = new ExecutorConfig(new ExecutionResources(2, 2, 1L << 30), 2,
+        List.of(new ConcurrencyCapPolicy()), "test", ExecutorConfig.StallWatch.defaults(diagnosis -> {}),
+        new ExecutorConfig.ProgressWatch(1, reports::add), ExecutorConfig.defaultSpillDirectory(), 1L << 20);
+
+    new StreamingExecutor(topology, reportEveryTurn).start().get(15, SECONDS);
+
+    assertEquals(200, elements(sink).size());
+    List<String> lines = reports.stream().flatMap(String::lines).toList();
+    assertTrue(lines.stream().anyMatch(line -> line.matches(
+            "progress after \\d+ s: [0-9.]+/2 CPUs( \\(one short task rides along beside the limit\\))?, "
+                + "[12]/2 GPUs in use; queued .+ of a 1\\.00 GiB memory budget, .+ of 1\\.0 MiB off the heap")),
+        "some report shows an actor holding a GPU, against the run's limits: " + reports.get(0));
+    assertTrue(lines.stream().anyMatch(line -> line.matches(" +\\[running] +gpu-pool: (1 actor|2 actors), .*")),
+        "some report counts the pool's actors");
+    assertTrue(lines.stream().anyMatch(line -> line.matches(
+            " +\\[(running|done)] +source: .*, \\d+ rows out \\(\\d+/s\\), input queue .*")),
+        "the source's line has its pace and its queue");
+  }
+
+  @Test
   void halfGpuActorsShareOneDeviceTwoAtATime() throws Exception {
     FakeActors actors = new FakeActors(10);
     Topology topology = new Topology();
