@@ -31,6 +31,9 @@ final class OperatorState implements OperatorLoad {
   /** Each consumer once, for byte accounting: a consumer wired twice holds its queue once. */
   final List<OperatorState> distinctDownstream = new ArrayList<>();
   final List<OperatorState> dependents = new ArrayList<>();
+  /** The policy holding it back while it has work to start, since when; null while none does. */
+  String heldBackBy;
+  long heldBackSinceNanos;
   /** Since when its next task has waited only for CPUs that running tasks hold; -1 while it does not. */
   long waitingForCpusSinceNanos = -1;
   /** Per limited output port, the rows still wanted (see Topology.limitOutput). */

@@ -1,12 +1,16 @@
 package io.sluice.runner.engine.scheduler;
 
 import io.sluice.runner.engine.block.ByteSizes;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.StringJoiner;
 
 /**
  * What one operator did during a run. Written by the scheduling thread only; read after the run
  * (or approximately during it, for progress).
  */
 public final class OperatorStats {
+  private static final long HALF_A_MILLISECOND = 500_000;
   private final String name;
   private long tasks;
   /** Failed tasks that ran again (each also counts among the tasks). */
@@ -27,6 +31,8 @@ public final class OperatorStats {
   private long peakQueuedBytes;
   private int peakWorkers;
   private boolean stoppedEarly;
+  /** Per policy, how long it held the operator back while it had work to start. */
+  private final Map<String, Long> heldBackNanos = new HashMap<>();
 
   OperatorStats(String name) {
     this.name = name;
@@ -87,6 +93,19 @@ public final class OperatorStats {
     return peakWorkers;
   }
 
+  void heldBack(String policy, long nanos) {
+    heldBackNanos.merge(policy, nanos, Long::sum);
+  }
+
+  /** How long policies held the operator back while it had work to start, in all. */
+  public long heldBackNanos() {
+    long total = 0;
+    for (long nanos : heldBackNanos.values()) {
+      total += nanos;
+    }
+    return total;
+  }
+
   void queued(long queuedBytes) {
     peakQueuedBytes = Math.max(peakQueuedBytes, queuedBytes);
   }
@@ -142,6 +161,23 @@ public final class OperatorStats {
         + (tasksRetried > 0 ? "; " + tasksRetried + " failed and ran again" : "")
         + (piecesContinued > 0 ? "; " + pieces() + " chunks, " + piecesContinued + " run on without a new task" : "")
         + (peakWorkers > 0 ? "; peak actors " + peakWorkers : "")
+        + heldBackSummary()
         + (stoppedEarly ? "; stopped early (a limit downstream was reached)" : "");
+  }
+
+  /**
+   * "; held back 1.200 s (queued-work 1.000 s, resource-budget 0.200 s)", the longest first, each
+   * shown to the millisecond; "" if never held back for half a millisecond.
+   */
+  private String heldBackSummary() {
+    if (heldBackNanos() < HALF_A_MILLISECOND) {
+      return "";
+    }
+    StringJoiner policies = new StringJoiner(", ", " (", ")").setEmptyValue("");
+    heldBackNanos.entrySet().stream()
+        .filter(held -> held.getValue() >= HALF_A_MILLISECOND)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(held -> policies.add(String.format("%s %.3f s", held.getKey(), held.getValue() / 1e9)));
+    return String.format("; held back %.3f s", heldBackNanos() / 1e9) + policies;
   }
 }

@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.SynchronousQueue;
@@ -235,9 +236,11 @@ public final class StreamingExecutor implements ResourceUsage {
       progressed |= pump();
       spillIfOverBudget();
       if (ops.stream().allMatch(op -> op.finished)) {
+        noteWhoIsHeldBack();
         return;
       }
       progressed |= dispatch();
+      noteWhoIsHeldBack();
       letTasksGoOn();
       if (!progressed && runningTasks == 0 && !dispatchDespiteBackpressure()) {
         throw new IllegalStateException("executor is stuck: nothing runs and nothing can run\n" + describe());
@@ -613,6 +616,25 @@ public final class StreamingExecutor implements ResourceUsage {
     // A rider ends after its piece (one task fewer goes on), as does a task another operator waits for.
     boolean oneEnds = (riderTask != null && riderOp == state) || othersWaitForCpus(state, now, 0);
     return oneEnds ? Math.min(mayGoOn, state.running - 1) : mayGoOn;
+  }
+
+  /**
+   * Times, per operator and policy, how long a policy holds it back while it has work to start (as
+   * Ray Data counts an operator's time in backpressure), for its stats.
+   */
+  private void noteWhoIsHeldBack() {
+    long now = clock.getAsLong();
+    for (OperatorState state : ops) {
+      BackpressurePolicy policy = isRunnable(state) ? holdingBack(state) : null;
+      String by = policy == null ? null : policy.name();
+      if (!Objects.equals(by, state.heldBackBy)) {
+        if (state.heldBackBy != null) {
+          state.stats.heldBack(state.heldBackBy, now - state.heldBackSinceNanos);
+        }
+        state.heldBackBy = by;
+        state.heldBackSinceNanos = now;
+      }
+    }
   }
 
   /** For {@link #othersWaitForCpus}: only operators that hold resources or go on past a piece are asked. */

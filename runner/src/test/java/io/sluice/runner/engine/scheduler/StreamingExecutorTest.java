@@ -669,6 +669,31 @@ class StreamingExecutorTest {
   }
 
   @Test
+  void statsSayHowLongEachPolicyHeldAnOperatorBack() throws Exception {
+    List<ListSplit> splits = List.of(new ListSplit(range(0, 30), 1, 2), new ListSplit(range(30, 60), 1, 2));
+    BlockFunction slow = input -> {
+      Thread.sleep(2);
+      return List.of(new OutputBlock(0, input));
+    };
+    Topology topology = new Topology();
+    CollectingSink sink = new CollectingSink("sink");
+    sourceIntoSlowMap(topology, splits, slow, sink);
+    StreamingExecutor executor = newExecutor(topology, new ExecutorConfig(ExecutionResources.cpus(4),
+        List.of(new ConcurrencyCapPolicy(), new QueuedWorkPolicy(5_000_000L)), "test"));
+
+    awaitSuccess(executor);
+
+    assertEquals(range(0, 60), sorted(elements(sink)));
+    OperatorStats source = executor.operatorStats().get(0);
+    OperatorStats map = executor.operatorStats().get(1);
+    assertEquals("fast-source", source.name());
+    assertTrue(source.heldBackNanos() > 0, source.summary());
+    assertTrue(source.summary().matches(".*; held back [0-9.]+ s \\(.*queued-work [0-9.]+ s.*\\).*"), source.summary());
+    // Its consumer, a sink, does not measure its pace: the map's output never counts as work queued.
+    assertFalse(map.summary().contains("queued-work"), map.summary());
+  }
+
+  @Test
   void aConsumerWaitingForAPrerequisiteHoldsNoOneBackOnQueuedWork() throws Exception {
     // The reader has not started (it waits for a slow side input), so it has no pace and may be
     // waiting for the very producers it would hold back: the main source reads on regardless.
