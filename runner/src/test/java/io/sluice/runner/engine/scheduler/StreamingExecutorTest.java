@@ -641,7 +641,7 @@ class StreamingExecutorTest {
   }
 
   @Test
-  void progressReportsSayWhichPolicyHoldsAnOperatorBack() throws Exception {
+  void progressReportsAndStatsSayWhichPolicyHeldAnOperatorBack() throws Exception {
     List<String> reports = new CopyOnWriteArrayList<>();
     List<ListSplit> splits = List.of(new ListSplit(range(0, 30), 1, 2), new ListSplit(range(30, 60), 1, 2));
     BlockFunction slow = input -> {
@@ -656,7 +656,9 @@ class StreamingExecutorTest {
         ExecutorConfig.StallWatch.defaults(diagnosis -> {}), new ExecutorConfig.ProgressWatch(1, reports::add),
         ExecutorConfig.defaultSpillDirectory(), Long.MAX_VALUE);
 
-    awaitSuccess(newExecutor(topology, reportEveryTurn));
+    StreamingExecutor executor = newExecutor(topology, reportEveryTurn);
+
+    awaitSuccess(executor);
 
     assertEquals(range(0, 60), sorted(elements(sink)));
     List<String> lines = reports.stream().flatMap(String::lines).toList();
@@ -666,30 +668,11 @@ class StreamingExecutorTest {
     // The map's consumer, a sink, does not measure its pace: nothing it holds counts as work.
     assertTrue(lines.stream().noneMatch(line -> line.contains("slow-map: ") && line.contains("queued-work")),
         "the map is never held back by queued work");
-  }
-
-  @Test
-  void statsSayHowLongEachPolicyHeldAnOperatorBack() throws Exception {
-    List<ListSplit> splits = List.of(new ListSplit(range(0, 30), 1, 2), new ListSplit(range(30, 60), 1, 2));
-    BlockFunction slow = input -> {
-      Thread.sleep(2);
-      return List.of(new OutputBlock(0, input));
-    };
-    Topology topology = new Topology();
-    CollectingSink sink = new CollectingSink("sink");
-    sourceIntoSlowMap(topology, splits, slow, sink);
-    StreamingExecutor executor = newExecutor(topology, new ExecutorConfig(ExecutionResources.cpus(4),
-        List.of(new ConcurrencyCapPolicy(), new QueuedWorkPolicy(5_000_000L)), "test"));
-
-    awaitSuccess(executor);
-
-    assertEquals(range(0, 60), sorted(elements(sink)));
     OperatorStats source = executor.operatorStats().get(0);
-    OperatorStats map = executor.operatorStats().get(1);
     assertEquals("fast-source", source.name());
     assertTrue(source.heldBackNanos() > 0, source.summary());
     assertTrue(source.summary().matches(".*; held back [0-9.]+ s \\(.*queued-work [0-9.]+ s.*\\).*"), source.summary());
-    // Its consumer, a sink, does not measure its pace: the map's output never counts as work queued.
+    OperatorStats map = executor.operatorStats().get(1);
     assertFalse(map.summary().contains("queued-work"), map.summary());
   }
 
