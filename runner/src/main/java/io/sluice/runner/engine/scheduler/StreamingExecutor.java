@@ -619,8 +619,9 @@ public final class StreamingExecutor implements ResourceUsage {
   }
 
   /**
-   * Times, per operator and policy, how long a policy holds it back while it has work to start (as
-   * Ray Data counts an operator's time in backpressure), for its stats.
+   * Notes, per operator, the policy holding it back while it has work to start (for progress
+   * reports), and times how long each policy does so (as Ray Data counts an operator's time in
+   * backpressure), for its stats.
    */
   private void noteWhoIsHeldBack() {
     long now = clock.getAsLong();
@@ -853,14 +854,13 @@ public final class StreamingExecutor implements ResourceUsage {
         ByteSizes.format(queuedHeap), ByteSizes.format(limits.memoryBytes()), ByteSizes.format(queuedOffHeap),
         ByteSizes.format(config.offHeapBytes()), spilled));
     for (OperatorState state : ops) {
-      BackpressurePolicy holding = state.finished || !isRunnable(state) ? null : holdingBack(state);
       String actors = !(state.op instanceof HoldsResources pool) ? ""
           : pool.workers() == 1 ? "1 actor, " : pool.workers() + " actors, ";
       out.append(String.format("  %-10s %s: %s%d running, %d tasks done, %d rows in, %d rows out (%.0f/s), "
           + "input queue %s%s%n",
           state.finished ? "[done]" : "[running]", state.op.name(), actors, state.running, state.stats.tasks(),
           state.stats.rowsIn(), state.stats.rowsOut(), seconds > 0 ? state.stats.rowsOut() / seconds : 0,
-          ByteSizes.format(state.queuedBytes), holding == null ? "" : "; held back by " + holding.name()));
+          ByteSizes.format(state.queuedBytes), state.heldBackBy == null ? "" : "; held back by " + state.heldBackBy));
     }
     return out.toString();
   }
