@@ -294,11 +294,17 @@ public final class StreamingExecutor implements ResourceUsage {
     spillIfOver(config.offHeapBytes(), MemoryPool.OFF_HEAP);
   }
 
-  private void spillIfOver(long budget, MemoryPool pool) {
-    long queued = -pool.of(spillsInFlightBytes, spillsInFlightOffHeapBytes);
+  /** Bytes of the blocks waiting in all input queues, in {@code pool}. */
+  private long queuedBytes(MemoryPool pool) {
+    long queued = 0;
     for (OperatorState state : ops) {
       queued += state.queued(pool);
     }
+    return queued;
+  }
+
+  private void spillIfOver(long budget, MemoryPool pool) {
+    long queued = queuedBytes(pool) - pool.of(spillsInFlightBytes, spillsInFlightOffHeapBytes);
     if (queued <= budget) {
       return;
     }
@@ -837,12 +843,6 @@ public final class StreamingExecutor implements ResourceUsage {
   private String progress() {
     double seconds = wallNanos() / 1e9;
     ExecutionResources limits = config.limits();
-    long queuedHeap = 0;
-    long queuedOffHeap = 0;
-    for (OperatorState state : ops) {
-      queuedHeap += state.queued(MemoryPool.HEAP);
-      queuedOffHeap += state.queued(MemoryPool.OFF_HEAP);
-    }
     String spilled = spills.spilledBlocks() == 0 ? ""
         : "; " + spills.spilledBlocks() + " blocks (" + ByteSizes.format(spills.spilledBytes()) + ") spilled";
     // A short task riding along (see riderWaitingForCpus) runs beside the CPU limit.
@@ -851,8 +851,8 @@ public final class StreamingExecutor implements ResourceUsage {
         "progress after %.0f s: %s/%s CPUs%s, %s/%s GPUs in use; queued %s of a %s memory budget, %s of %s off the "
             + "heap%s%n",
         seconds, count(inUse.cpus()), count(limits.cpus()), rider, count(inUse.gpus()), count(limits.gpus()),
-        ByteSizes.format(queuedHeap), ByteSizes.format(limits.memoryBytes()), ByteSizes.format(queuedOffHeap),
-        ByteSizes.format(config.offHeapBytes()), spilled));
+        ByteSizes.format(queuedBytes(MemoryPool.HEAP)), ByteSizes.format(limits.memoryBytes()),
+        ByteSizes.format(queuedBytes(MemoryPool.OFF_HEAP)), ByteSizes.format(config.offHeapBytes()), spilled));
     for (OperatorState state : ops) {
       String actors = !(state.op instanceof HoldsResources pool) ? ""
           : pool.workers() == 1 ? "1 actor, " : pool.workers() + " actors, ";
