@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
@@ -12,22 +13,21 @@ import org.apache.beam.sdk.options.PipelineOptions;
  * how busy the GPUs were (time the simulated devices spent on batches / (GPUs × wall time)).
  *
  * <p>Usage: {@code HeterogeneousBenchmark [--items=20000] [--cpuMicros=200] [--cases=1x8,2x8,2x16]
- * [--batchSize=64] [--runners=sluice,flink,direct] [--repeats=3]}, where a case is GPUs x
+ * [--batchSize=64] [--runners=sluice,flink,direct] [--repeats=3] [--warmUpSeconds=45]}, where a case is GPUs x
  * milliseconds per batch; {@code --gpus=1,2 --gpuMillis=8} runs each GPU count at that time instead.
  * The default cases are the issue's one-GPU shape, the same work on two GPUs (CPU-bound: the devices
  * can be busy at most 63% of it) and two GPUs each carrying the one-GPU shape's load per device
- * (GPU-bound, so that "every GPU busy" can be measured with two). Every runner is
- * warmed up on a tenth of the items and then on full-size runs until one of them kept the JIT
- * compiling for at most {@value #QUIET_COMPILE_MILLIS} ms (3 to 8 runs). Runners share this JVM (the
- * work is spinning and sleeping for fixed times). Each timed run's JIT time is printed beside it:
- * with three warm-ups only, Sluice's scheduling loop still reached C2 in timed runs, 160-1,240 ms of
- * compilation per two-GPU run on the two cores the run uses (2026-12-02).
+ * (GPU-bound, so that "every GPU busy" can be measured with two). Every runner is warmed up on a
+ * tenth of the items and then on full-size runs for {@code --warmUpSeconds} (default {@value
+ * #DEFAULT_WARM_UP_SECONDS}, at least {@value #MIN_FULL_SIZE_WARM_UPS} runs), as JMH warms up for a
+ * time. Runners share this JVM (the work is spinning and sleeping for fixed times). Each timed run's
+ * JIT time is printed beside it: Sluice's two-GPU runs (2.1-2.3 s) went on compiling 230-820 ms per
+ * run in runs 3-9, 50-170 ms in runs 10-17 and 25-280 ms (median 55) in runs 18-29, on the two cores
+ * the run uses, and took 2.06-2.09 s from run 18 on against 2.13-2.33 s in runs 3-9 (2026-12-07).
  */
 public final class HeterogeneousBenchmark {
   private static final int MIN_FULL_SIZE_WARM_UPS = 3;
-  private static final int MAX_FULL_SIZE_WARM_UPS = 8;
-  /** A warm-up run that compiled this little (1% of a 2 s run) ends the warm-up. */
-  private static final long QUIET_COMPILE_MILLIS = 20;
+  private static final long DEFAULT_WARM_UP_SECONDS = 45;
 
   /** One configuration: how many logical GPUs, and how long a batch holds one. */
   private record Case(int gpus, long gpuMillis) {
@@ -55,6 +55,7 @@ public final class HeterogeneousBenchmark {
     int batchSize = 64;
     List<String> runners = List.of("sluice", "flink", "direct");
     int repeats = 3;
+    long warmUpSeconds = DEFAULT_WARM_UP_SECONDS;
     List<String> pipelineArgs = new ArrayList<>();
     for (String arg : argv) {
       String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : "";
@@ -74,6 +75,8 @@ public final class HeterogeneousBenchmark {
         runners = List.of(value.split(","));
       } else if (arg.startsWith("--repeats=")) {
         repeats = Integer.parseInt(value);
+      } else if (arg.startsWith("--warmUpSeconds=")) {
+        warmUpSeconds = Long.parseLong(value);
       } else {
         pipelineArgs.add(arg);
       }
@@ -109,15 +112,15 @@ public final class HeterogeneousBenchmark {
           continue;
         }
         try {
-          // Warm-up: a tenth of the items, then full-size runs until the JIT is nearly quiet. On 2
-          // cores its compiler threads otherwise take CPU from the timed runs (measured: 2 s of
-          // compiler CPU in a first run, 0.2-1.2 s in each of the next several).
+          // Warm-up: a tenth of the items, then full-size runs for a while. On 2 cores the JIT's
+          // compiler threads otherwise take CPU from the timed runs (measured: 2 s of compiler CPU
+          // in a first run, 0.2-0.8 s in each of the next several).
           HeterogeneousPipeline.Shape warmUp =
               new HeterogeneousPipeline.Shape(Math.max(batchSize, items / 10), cpuMicros, gpuMillis, batchSize, gpus);
           runOnce(runner, args, warmUp, "warm-up-" + runner + "-" + benchCase);
-          int fullSizeWarmUps = TimedRuns.warmUpUntilJitQuiet(
+          int fullSizeWarmUps = TimedRuns.warmUpFor(
               w -> runOnce(runner, args, shape, "full-size-warm-up-" + w + "-" + runner + "-" + benchCase),
-              MIN_FULL_SIZE_WARM_UPS, MAX_FULL_SIZE_WARM_UPS, QUIET_COMPILE_MILLIS);
+              MIN_FULL_SIZE_WARM_UPS, TimeUnit.SECONDS.toNanos(warmUpSeconds));
           System.out.printf("%s: warmed up with %d full-size runs%n", runner, fullSizeWarmUps);
           Measurement best = null;
           List<Measurement> runs = new ArrayList<>();

@@ -2,7 +2,11 @@ package io.sluice.benchmarks;
 
 import io.sluice.runner.SluicePipelineResult;
 import java.lang.management.CompilationMXBean;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.function.IntConsumer;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -47,11 +51,14 @@ final class TimedRuns {
   /**
    * Settles the JVM before a timed section, so work left over from before it is less likely to land
    * on its clock: a full GC for the garbage of earlier runs, then a wait (up to {@link
-   * #MAX_JIT_WAIT_MILLIS}) until the JIT has finished no compilation for {@link #JIT_QUIET_MILLIS}.
-   * The JIT compiles in background threads on the cores the run uses, and what building a pipeline
-   * or the previous run queued used to be compiled during the next timed run: 140-240 ms of
-   * compilation per 0.2 s run here. Compilation the timed run itself triggers still counts. Best
-   * effort only: it reduces, not removes, cross-run interference.
+   * #MAX_JIT_WAIT_MILLIS}) until the JIT has been idle for {@link #JIT_QUIET_MILLIS}: no compilation
+   * finished and, where Linux reports it, its compiler threads used no CPU. The JIT compiles in
+   * background threads on the cores the run uses, and what building a pipeline or the previous run
+   * queued used to be compiled during the next timed run: 140-240 ms of compilation per 0.2 s run
+   * here. The compilation counter moves only when a compilation ends, so a long one looked quiet
+   * until then: a 294 ms compilation of Guava's multimap code, queued while a pipeline was built,
+   * started 140 ms before a timed run and ran on into it (2026-12-07). Compilation the timed run
+   * itself triggers still counts. Best effort only: it reduces, not removes, cross-run interference.
    */
   static void settle() {
     System.gc();
@@ -59,6 +66,7 @@ final class TimedRuns {
     if (compiled < 0) {
       return;
     }
+    long compilerTicks = compilerThreadTicks();
     long deadline = System.nanoTime() + MAX_JIT_WAIT_MILLIS * 1_000_000L;
     long quietSince = System.nanoTime();
     while (System.nanoTime() - quietSince < JIT_QUIET_MILLIS * 1_000_000L && System.nanoTime() < deadline) {
@@ -69,11 +77,44 @@ final class TimedRuns {
         return;
       }
       long now = compileMillis();
-      if (now != compiled) {
+      long ticks = compilerThreadTicks();
+      if (now != compiled || ticks != compilerTicks) {
         compiled = now;
+        compilerTicks = ticks;
         quietSince = System.nanoTime();
       }
     }
+  }
+
+  /**
+   * CPU time the JIT's compiler threads have used so far, in clock ticks, read from Linux's {@code
+   * /proc/self/task}; -1 elsewhere. Threads come and go (HotSpot adds compiler threads on demand),
+   * so only a change means anything.
+   */
+  private static long compilerThreadTicks() {
+    Path threads = Path.of("/proc/self/task");
+    if (!Files.isDirectory(threads)) {
+      return -1;
+    }
+    long ticks = 0;
+    try (DirectoryStream<Path> each = Files.newDirectoryStream(threads)) {
+      for (Path thread : each) {
+        try {
+          // pid (name) state ppid ...: utime and stime are the 14th and 15th fields.
+          String stat = Files.readString(thread.resolve("stat"));
+          int nameEnd = stat.lastIndexOf(')');
+          if (stat.substring(stat.indexOf('(') + 1, nameEnd).contains("CompilerThre")) {
+            String[] fields = stat.substring(nameEnd + 2).split(" ");
+            ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+          }
+        } catch (IOException | RuntimeException e) {
+          // the thread ended while being read
+        }
+      }
+    } catch (IOException e) {
+      return -1;
+    }
+    return ticks;
   }
 
   /** Time this JVM's JIT compilers have spent so far, in milliseconds; -1 where not reported. */
@@ -85,9 +126,9 @@ final class TimedRuns {
   /**
    * Runs {@code fullSizeRun} (given the run's index) at least {@code minRuns} times and then until
    * one run kept the JIT compiling for at most {@code quietCompileMillis}, {@code maxRuns} times at
-   * most, as JMH warms up until steady state. On 2 cores a runner's rarely called code (its
-   * scheduling loop) reaches the C2 thresholds only after several runs, and each such compilation
-   * takes a core from the run for 0.1-0.4 s. Returns how many runs it took.
+   * most. On 2 cores a runner's rarely called code (its scheduling loop) reaches the C2 thresholds
+   * only after several runs, and each such compilation takes a core from the run for 0.1-0.4 s.
+   * Returns how many runs it took.
    */
   static int warmUpUntilJitQuiet(IntConsumer fullSizeRun, int minRuns, int maxRuns, long quietCompileMillis) {
     int runs = 0;
@@ -99,6 +140,22 @@ final class TimedRuns {
       if (runs >= minRuns && (before < 0 || compiled <= quietCompileMillis)) {
         break;
       }
+    }
+    return runs;
+  }
+
+  /**
+   * Runs {@code fullSizeRun} (given the run's index) at least {@code minRuns} times and until {@code
+   * minNanos} have passed, as JMH warms up for a time rather than a count: a runner whose run takes
+   * 2 s executes its per-run code (translation, set-up, the small stages) once per run, and the JIT
+   * goes on compiling it for many runs. Runners with longer runs get fewer. Returns how many runs it
+   * took.
+   */
+  static int warmUpFor(IntConsumer fullSizeRun, int minRuns, long minNanos) {
+    long start = System.nanoTime();
+    int runs = 0;
+    while (runs < minRuns || System.nanoTime() - start < minNanos) {
+      fullSizeRun.accept(runs++);
     }
     return runs;
   }
