@@ -38,9 +38,10 @@ final class BoundedSourceSplit implements ElementFeed {
    */
   private static final long MAX_CHUNK_NANOS = 20_000_000L;
   /**
-   * The chunks of slow records that end a split are shorter: what the last chunk makes waits for
-   * the whole chunk, and a consumer (a GPU stage) can only finish the run after it. They are this
-   * long once the split's estimated remainder would take less than two chunks of MAX_CHUNK_NANOS.
+   * The chunks of slow records that start and end a split are shorter: what a chunk makes waits for
+   * the whole chunk, and a consumer (a GPU stage) can only start the run after the first and finish
+   * it after the last. They are this long: the first chunk of a split, and those once the split's
+   * estimated remainder would take less than two chunks of MAX_CHUNK_NANOS.
    */
   private static final long TAIL_CHUNK_NANOS = MAX_CHUNK_NANOS / 4;
   /** Records per clock reading, and the time per record, over a stride, that counts as slow. */
@@ -98,6 +99,7 @@ final class BoundedSourceSplit implements ElementFeed {
   public void feedChunk(Consumer<WindowedValue<?>> sink, LongSupplier outputBytes) {
     try {
       boolean available;
+      boolean firstChunk = recordsRead == 0;
       if (reader == null) {
         reader = source.createReader(context.options());
         available = skipHandedOn(reader.start());
@@ -139,8 +141,8 @@ final class BoundedSourceSplit implements ElementFeed {
           // The verdict is the median stride's, not the mean: one stride stalled by a GC pause or a
           // preempted thread (30 ms among 1,000 records of 20 us made the mean "slow" in a test)
           // says nothing of the records.
-          if (slowStrides > fastStrides && (now - deadline > 0
-              || (now - chunkStart >= TAIL_CHUNK_NANOS && endsWithinTwoChunks(consumedAtStart, now - chunkStart)))) {
+          if (slowStrides > fastStrides && (now - deadline > 0 || (now - chunkStart >= TAIL_CHUNK_NANOS
+              && (firstChunk || endsWithinTwoChunks(consumedAtStart, now - chunkStart))))) {
             lastChunkTimedOut = true;
             break;
           }
