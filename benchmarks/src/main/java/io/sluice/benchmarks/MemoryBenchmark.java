@@ -24,10 +24,14 @@ import org.apache.beam.sdk.options.PipelineOptions;
  * out of memory.
  *
  * <p>Usage: {@code MemoryBenchmark [--records=500000] [--consumeMicros=20] [--heap=512m]
- * [--largeHeap=8g] [--runners=loop,sluice,flink,direct] [--repeats=3] [--scale=10] [--timeoutSeconds=600]}.
- * Each row's time is the median of {@code --repeats} timed runs in its JVM: one 20 s run swung by
- * up to 3% here, with the JIT compiling 0.2-1.1 s of a runner's rarely called code (once per bundle
- * or scheduling turn) in whichever run took those methods past the C2 thresholds. With {@code
+ * [--largeHeap=8g] [--runners=loop,sluice,flink,direct] [--repeats=3] [--warmUpSeconds=15] [--scale=10]
+ * [--timeoutSeconds=600]}. Each row's time is the median of {@code --repeats} timed runs in its
+ * JVM, after warm-ups on a tenth of the records for {@code --warmUpSeconds} (at least {@value
+ * #MIN_WARM_UPS} runs). One 20 s run swung by up to 3% here, with the JIT compiling 0.2-1.1 s of a
+ * runner's rarely called code (once per bundle or scheduling turn) in whichever run took those
+ * methods past the C2 thresholds. Longer warm-ups did not help: after 45 s (17 runs) as after 12 s
+ * (6), SluiceRunner's first two timed runs compiled 630-1,100 ms each and the third 140-240 ms,
+ * with the same medians (2026-12-07). With {@code
  * --scale=K} SluiceRunner also runs K times the records at the same heap, timed once: that row is
  * there for its peak heap.
  */
@@ -35,9 +39,6 @@ public final class MemoryBenchmark {
   private static final String IN_PROCESS = "--inProcess";
   private static final String RESULT = "RESULT ";
   private static final int MIN_WARM_UPS = 2;
-  private static final int MAX_WARM_UPS = 6;
-  /** A warm-up that compiled this little ends the warm-up (2% of a warm-up of 50,000 records). */
-  private static final long QUIET_COMPILE_MILLIS = 50;
 
   private record Config(String runner, String heap, long records, int repeats) {}
 
@@ -95,8 +96,8 @@ public final class MemoryBenchmark {
         + "includes old-generation garbage not yet reclaimed). Live = largest heap surviving a full collection forced "
         + "every 250 ms in a further, untimed run of the same size. "
         + "JIT ms = time the JIT compilers spent during the median run, on the same cores. Each row ran in its own JVM "
-        + "with -Xmx as listed, after warm-ups on a tenth of the records until one kept the JIT compiling for at most "
-        + QUIET_COMPILE_MILLIS + " ms (" + MIN_WARM_UPS + " to " + MAX_WARM_UPS + " runs).");
+        + "with -Xmx as listed, after " + args.warmUpSeconds + " s of warm-ups on a tenth of the records (at least "
+        + MIN_WARM_UPS + " runs).");
   }
 
   /** {@code value} to three decimals, or "-" for a run that did not finish (it has no time). */
@@ -120,7 +121,7 @@ public final class MemoryBenchmark {
     }
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), MemoryBenchmark.class.getName(), IN_PROCESS,
         "--runner=" + config.runner, "--records=" + config.records, "--consumeMicros=" + args.consumeMicros,
-        "--repeats=" + config.repeats));
+        "--repeats=" + config.repeats, "--warmUpSeconds=" + args.warmUpSeconds));
     command.addAll(args.pipelineArgs);
     System.out.println("running " + config.runner + " with -Xmx" + config.heap + ", " + config.records + " records");
     Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -165,14 +166,14 @@ public final class MemoryBenchmark {
     int cores = Runtime.getRuntime().availableProcessors();
     try {
       MemoryPipeline.Shape warmUp = args.shape(Math.max(1, args.records / 10));
-      int runs = TimedRuns.warmUpUntilJitQuiet(w -> {
+      int runs = TimedRuns.warmUpFor(w -> {
         // Watched like the timed run: its GC notifications build JMX data whose code must be warm too.
         try (HeapWatch watch = new HeapWatch()) {
           runOnce(args, warmUp, cores, "warm-up-" + w);
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }
-      }, MIN_WARM_UPS, MAX_WARM_UPS, QUIET_COMPILE_MILLIS);
+      }, MIN_WARM_UPS, TimeUnit.SECONDS.toNanos(args.warmUpSeconds));
       System.out.println("warmed up with " + runs + " runs of " + warmUp.records() + " records");
       MemoryPipeline.Shape shape = args.shape(args.records);
       long[] nanos = new long[args.repeats];
@@ -259,6 +260,7 @@ public final class MemoryBenchmark {
     String runner;
     int scale = 1;
     int repeats = 3;
+    long warmUpSeconds = 15;
     long timeoutSeconds = 600;
     List<String> pipelineArgs = new ArrayList<>();
 
@@ -291,6 +293,8 @@ public final class MemoryBenchmark {
           if (a.repeats < 1) {
             throw new IllegalArgumentException("--repeats must be at least 1, got " + value);
           }
+        } else if (arg.startsWith("--warmUpSeconds=")) {
+          a.warmUpSeconds = Long.parseLong(value);
         } else if (arg.startsWith("--timeoutSeconds=")) {
           a.timeoutSeconds = Long.parseLong(value);
         } else {

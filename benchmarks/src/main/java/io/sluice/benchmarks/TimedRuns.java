@@ -124,38 +124,17 @@ final class TimedRuns {
   }
 
   /**
-   * Runs {@code fullSizeRun} (given the run's index) at least {@code minRuns} times and then until
-   * one run kept the JIT compiling for at most {@code quietCompileMillis}, {@code maxRuns} times at
-   * most. On 2 cores a runner's rarely called code (its scheduling loop) reaches the C2 thresholds
-   * only after several runs, and each such compilation takes a core from the run for 0.1-0.4 s.
-   * Returns how many runs it took.
-   */
-  static int warmUpUntilJitQuiet(IntConsumer fullSizeRun, int minRuns, int maxRuns, long quietCompileMillis) {
-    int runs = 0;
-    while (runs < maxRuns) {
-      long before = compileMillis();
-      fullSizeRun.accept(runs);
-      runs++;
-      long compiled = compileMillis() - before;
-      if (runs >= minRuns && (before < 0 || compiled <= quietCompileMillis)) {
-        break;
-      }
-    }
-    return runs;
-  }
-
-  /**
-   * Runs {@code fullSizeRun} (given the run's index) at least {@code minRuns} times and until {@code
+   * Runs {@code warmUpRun} (given the run's index) at least {@code minRuns} times and until {@code
    * minNanos} have passed, as JMH warms up for a time rather than a count: a runner whose run takes
    * 2 s executes its per-run code (translation, set-up, the small stages) once per run, and the JIT
    * goes on compiling it for many runs. Runners with longer runs get fewer. Returns how many runs it
    * took.
    */
-  static int warmUpFor(IntConsumer fullSizeRun, int minRuns, long minNanos) {
+  static int warmUpFor(IntConsumer warmUpRun, int minRuns, long minNanos) {
     long start = System.nanoTime();
     int runs = 0;
     while (runs < minRuns || System.nanoTime() - start < minNanos) {
-      fullSizeRun.accept(runs++);
+      warmUpRun.accept(runs++);
     }
     return runs;
   }
