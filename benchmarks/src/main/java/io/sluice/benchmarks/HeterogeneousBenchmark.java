@@ -21,9 +21,10 @@ import org.apache.beam.sdk.options.PipelineOptions;
  * tenth of the items and then on full-size runs for {@code --warmUpSeconds} (default {@value
  * #DEFAULT_WARM_UP_SECONDS}, at least {@value #MIN_FULL_SIZE_WARM_UPS} runs), as JMH warms up for a
  * time. Runners share this JVM (the work is spinning and sleeping for fixed times). Each timed run's
- * JIT time is printed beside it: Sluice's two-GPU runs (2.1-2.3 s) went on compiling 230-820 ms per
- * run in runs 3-9, 50-170 ms in runs 10-17 and 25-280 ms (median 55) in runs 18-29, on the two cores
- * the run uses, and took 2.06-2.09 s from run 18 on against 2.13-2.33 s in runs 3-9 (2026-12-07).
+ * JIT time is printed beside it: Sluice's two-GPU runs went on compiling 150-820 ms per run in runs
+ * 3-9, 50-170 ms in runs 10-17 and 25-280 ms (median 55) in runs 18-29, on the two cores the run
+ * uses, and took 2.06-2.14 s (median 2.074) from run 18 on against 2.13-2.33 s in runs 3-9
+ * (2026-12-07).
  */
 public final class HeterogeneousBenchmark {
   private static final int MIN_FULL_SIZE_WARM_UPS = 3;
