@@ -565,14 +565,12 @@ public final class ActorPoolOperator
         running = null; // a bundle that fails to load has not run
         long start = System.nanoTime();
         slot.runningSince = start;
-        long rows = 0;
         List<Block> loaded = new ArrayList<>(next.blocks().size());
         for (Block block : next.blocks()) {
           loaded.add(SpilledBlock.inMemory(block));
-          rows += block.rows();
         }
         running = new Bundle(loaded, next.attempt());
-        slot.finished.add(new FinishedBundle(slot.actor.apply(loaded), rows, System.nanoTime() - start));
+        slot.finished.add(new FinishedBundle(slot.actor.apply(loaded), next.rows(), System.nanoTime() - start));
         next = slot.handedOver.poll();
         if (next != null) {
           requestTurn.run(); // ending, the task's completion brings the turn itself
